@@ -1,0 +1,13 @@
+//! raft-playground: a deterministic Raft playground.
+//!
+//! - [`raft`]: the sans-IO Raft node.
+//! - [`kv`]: the key-value state machine on top of the log.
+//! - [`sim`]: the deterministic discrete-event world (network, faults, clients).
+//! - [`check`]: safety invariants checked as a run goes.
+//! - [`rng`]: the one seeded PRNG every random choice derives from.
+
+pub mod kv;
+pub mod raft;
+pub mod rng;
+pub mod check;
+pub mod sim;

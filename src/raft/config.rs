@@ -1,0 +1,50 @@
+//! Tunables of a node. Times are in the caller's unit (the simulator: microseconds).
+
+use super::types::Time;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// Election timeouts are drawn uniformly from `[election_timeout_min, election_timeout_max)`,
+    /// afresh each time the timer is reset, so that split votes resolve.
+    pub election_timeout_min: Time,
+    pub election_timeout_max: Time,
+    /// How often a leader sends AppendEntries when it has nothing new: must be well
+    /// below `election_timeout_min` or followers start needless elections.
+    pub heartbeat_interval: Time,
+    /// At most this many entries in one AppendEntries (at least 1).
+    pub max_entries_per_append: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            election_timeout_min: 150_000,
+            election_timeout_max: 300_000,
+            heartbeat_interval: 50_000,
+            max_entries_per_append: 64,
+        }
+    }
+}
+
+impl Config {
+    /// Checks the relations the algorithm depends on.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.election_timeout_min == 0 || self.election_timeout_max <= self.election_timeout_min {
+            return Err(format!(
+                "election timeout range must be non-empty and positive (got {}..{})",
+                self.election_timeout_min, self.election_timeout_max
+            ));
+        }
+        if self.heartbeat_interval == 0 || self.heartbeat_interval >= self.election_timeout_min {
+            return Err(format!(
+                "heartbeat interval ({}) must be positive and below the minimum election timeout ({})",
+                self.heartbeat_interval, self.election_timeout_min
+            ));
+        }
+        if self.max_entries_per_append == 0 {
+            return Err("max entries per AppendEntries must be at least 1".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! The two RPCs of Figure 2 and their replies, as one-way messages.
+
+use super::types::{Entry, LogIndex, NodeId, Term};
+use serde::{Deserialize, Serialize};
+
+/// Every message carries the sender's term: that is how terms act as a clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub term: Term,
+    pub body: MessageBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum MessageBody {
+    RequestVote {
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    },
+    RequestVoteReply {
+        vote_granted: bool,
+    },
+    AppendEntries {
+        prev_log_index: LogIndex,
+        prev_log_term: Term,
+        entries: Vec<Entry>,
+        leader_commit: LogIndex,
+    },
+    AppendEntriesReply {
+        success: bool,
+        /// On success: `prev_log_index + entries.len()` of the request being answered,
+        /// the highest index this request proved to match. The leader takes its
+        /// matchIndex from this, never from the follower's log length.
+        match_index: LogIndex,
+        /// On failure: the request's `prev_log_index`, so the leader can ignore a
+        /// late rejection of a probe it has moved past.
+        rejected_index: LogIndex,
+        /// On failure: where the leader should look next (one round trip per term
+        /// instead of one per entry).
+        hint: Option<ConflictHint>,
+    },
+}
+
+/// A follower's hint after a failed log-consistency check (dissertation §5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictHint {
+    /// The term of the follower's entry at `prev_log_index`, or `None` when its
+    /// log is shorter than that.
+    pub term: Option<Term>,
+    /// The first index the follower holds with `term`; or, when `term` is
+    /// `None`, its last index + 1.
+    pub index: LogIndex,
+}
+
+impl MessageBody {
+    /// Short name used in traces and the view.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MessageBody::RequestVote { .. } => "RequestVote",
+            MessageBody::RequestVoteReply { .. } => "RequestVoteReply",
+            MessageBody::AppendEntries { .. } => "AppendEntries",
+            MessageBody::AppendEntriesReply { .. } => "AppendEntriesReply",
+        }
+    }
+
+    pub fn is_request(&self) -> bool {
+        matches!(self, MessageBody::RequestVote { .. } | MessageBody::AppendEntries { .. })
+    }
+}

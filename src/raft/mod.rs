@@ -1,0 +1,22 @@
+//! The sans-IO Raft node: no clock, no I/O, no global randomness, no wasm.
+//!
+//! Inputs: [`Node::step`] (a message), [`Node::tick`] (time passes),
+//! [`Node::propose`] (a client command). Output: [`Node::take_ready`], one
+//! [`Ready`] holding what to persist, what to send and what to apply — persist
+//! before send.
+
+pub mod bugs;
+pub mod config;
+pub mod log;
+pub mod message;
+pub mod node;
+pub mod ready;
+pub mod types;
+
+pub use bugs::{Bug, Bugs};
+pub use config::Config;
+pub use log::Log;
+pub use message::{ConflictHint, Message, MessageBody};
+pub use node::{Node, PersistentState, Progress, ProposeError, Role};
+pub use ready::{NodeEvent, PersistOp, Ready};
+pub use types::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};

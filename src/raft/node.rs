@@ -1,0 +1,605 @@
+//! One Raft server, sans IO: the caller passes messages and time in and drains
+//! [`Ready`] out. Follows Figure 2 of the paper; `BROKEN RULE` marks the only
+//! places where a toggle from [`super::bugs`] changes behaviour.
+
+use super::bugs::{Bug, Bugs};
+use super::config::Config;
+use super::log::Log;
+use super::message::{ConflictHint, Message, MessageBody};
+use super::ready::{NodeEvent, PersistOp, Ready};
+use super::types::{Entry, LogIndex, NodeId, RoleKind, Term, Time};
+use crate::kv::Command;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What survives a crash (Figure 2, "Persistent state on all servers").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersistentState {
+    pub current_term: Term,
+    pub voted_for: Option<NodeId>,
+    pub log: Log,
+}
+
+impl PersistentState {
+    /// Applies one op, as stable storage would.
+    pub fn apply(&mut self, op: &PersistOp) {
+        match op {
+            PersistOp::HardState { term, voted_for } => {
+                self.current_term = *term;
+                self.voted_for = *voted_for;
+            }
+            PersistOp::Truncate { from } => self.log.truncate_from(*from),
+            PersistOp::Append { index, entry } => {
+                debug_assert_eq!(*index, self.log.last_index() + 1, "appends are contiguous");
+                self.log.append(entry.clone());
+            }
+        }
+    }
+}
+
+/// A leader's view of one follower (Figure 2, "Volatile state on leaders").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The next entry to send. Invariant: `match_index < next_index`.
+    pub next_index: LogIndex,
+    /// The highest entry known to be replicated there. Never moves backwards.
+    pub match_index: LogIndex,
+}
+
+/// The role, with the data that only makes sense in that role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    Follower {
+        /// The leader of the current term, once heard from.
+        leader: Option<NodeId>,
+    },
+    Candidate {
+        /// Who granted a vote in this term (self included).
+        votes: BTreeSet<NodeId>,
+    },
+    Leader {
+        /// One entry per other member, in id order.
+        progress: BTreeMap<NodeId, Progress>,
+        heartbeat_deadline: Time,
+    },
+}
+
+/// Why a proposal was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProposeError {
+    /// Only the leader appends client commands; try the hinted node if any.
+    NotLeader { leader_hint: Option<NodeId> },
+}
+
+pub struct Node {
+    id: NodeId,
+    /// Every member, self included, in id order.
+    members: Vec<NodeId>,
+    config: Config,
+    bugs: Bugs,
+    rng: Rng,
+
+    // Persistent state. Every change is also pushed to `ready.persist`.
+    current_term: Term,
+    voted_for: Option<NodeId>,
+    log: Log,
+
+    // Volatile state on all servers.
+    /// Highest index known committed. Invariant: never decreases within an incarnation.
+    commit_index: LogIndex,
+    /// Highest index handed out in `Ready::apply`. Invariant: `last_applied <= commit_index`.
+    last_applied: LogIndex,
+    role: Role,
+    /// When a follower or candidate gives up on the leader and stands for election.
+    election_deadline: Time,
+
+    ready: Ready,
+}
+
+impl Node {
+    /// A fresh member of a cluster, with an empty log, at time `now`.
+    pub fn new(id: NodeId, members: Vec<NodeId>, config: Config, bugs: Bugs, rng: Rng, now: Time) -> Self {
+        Self::restart(id, members, config, bugs, rng, PersistentState::default(), now)
+    }
+
+    /// A node coming back from a crash (or from a given initial state): persisted
+    /// term, vote and log are kept; everything volatile starts over, as a follower
+    /// with `commitIndex = 0`.
+    pub fn restart(
+        id: NodeId,
+        members: Vec<NodeId>,
+        config: Config,
+        bugs: Bugs,
+        rng: Rng,
+        persisted: PersistentState,
+        now: Time,
+    ) -> Self {
+        assert!(members.contains(&id), "a node must be a member of its cluster");
+        let mut members = members;
+        members.sort_unstable();
+        members.dedup();
+        let mut voted_for = persisted.voted_for;
+        if bugs.is_on(Bug::ForgetVote) {
+            // BROKEN RULE: votedFor must survive a restart; here it is lost.
+            voted_for = None;
+        }
+        let mut node = Node {
+            id,
+            members,
+            config,
+            bugs,
+            rng,
+            current_term: persisted.current_term,
+            voted_for,
+            log: persisted.log,
+            commit_index: 0,
+            last_applied: 0,
+            role: Role::Follower { leader: None },
+            election_deadline: 0,
+            ready: Ready::default(),
+        };
+        node.reset_election_timer(now);
+        node
+    }
+
+    // ----- Inputs -------------------------------------------------------------
+
+    /// Handles one message from a peer.
+    pub fn step(&mut self, now: Time, msg: Message) {
+        if msg.to != self.id || !self.members.contains(&msg.from) || msg.from == self.id {
+            return; // not for us, or from a stranger: ignore
+        }
+        // Terms are the real clock: a higher term in any request or reply makes us
+        // adopt it and become a follower before we look at the message.
+        if msg.term > self.current_term {
+            let ignore = !msg.body.is_request() && self.bugs.is_on(Bug::IgnoreHigherTermReply);
+            // BROKEN RULE (when `ignore`): a reply's higher term must end our role too.
+            if ignore {
+                return;
+            }
+            let leader = matches!(msg.body, MessageBody::AppendEntries { .. }).then_some(msg.from);
+            self.become_follower(now, msg.term, leader);
+        }
+        if msg.term < self.current_term {
+            // A stale request is rejected with our term, which tells its sender it is
+            // out of date. A stale reply answers a question we no longer ask.
+            match msg.body {
+                MessageBody::RequestVote { .. } => {
+                    self.send(msg.from, MessageBody::RequestVoteReply { vote_granted: false })
+                }
+                MessageBody::AppendEntries { prev_log_index, .. } => self.send(
+                    msg.from,
+                    MessageBody::AppendEntriesReply { success: false, match_index: 0, rejected_index: prev_log_index, hint: None },
+                ),
+                _ => {}
+            }
+            return;
+        }
+        // From here on, msg.term == current_term.
+        match msg.body {
+            MessageBody::RequestVote { last_log_index, last_log_term } => {
+                self.handle_request_vote(now, msg.from, last_log_index, last_log_term)
+            }
+            MessageBody::RequestVoteReply { vote_granted } => self.handle_vote_reply(now, msg.from, vote_granted),
+            MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => {
+                self.handle_append_entries(now, msg.from, prev_log_index, prev_log_term, entries, leader_commit)
+            }
+            MessageBody::AppendEntriesReply { success, match_index, rejected_index, hint } => {
+                self.handle_append_reply(now, msg.from, success, match_index, rejected_index, hint)
+            }
+        }
+    }
+
+    /// Lets time pass: fires the election timeout or the heartbeat when due.
+    /// Call it at (or after) [`Node::next_deadline`].
+    pub fn tick(&mut self, now: Time) {
+        match &mut self.role {
+            Role::Leader { heartbeat_deadline, .. } => {
+                if now >= *heartbeat_deadline {
+                    *heartbeat_deadline = now + self.config.heartbeat_interval;
+                    self.broadcast_append_entries();
+                }
+            }
+            Role::Follower { .. } | Role::Candidate { .. } => {
+                if now >= self.election_deadline {
+                    self.start_election(now);
+                }
+            }
+        }
+    }
+
+    /// Makes the election timeout fire now (the playground's "force timeout").
+    /// A leader has no election timer and ignores it.
+    pub fn force_timeout(&mut self, now: Time) {
+        if !matches!(self.role, Role::Leader { .. }) {
+            self.start_election(now);
+        }
+    }
+
+    /// Appends a client command if this node is the leader; returns its index.
+    /// The command is committed only once an entry of this term at or after it is
+    /// on a majority; being appended here acknowledges nothing.
+    pub fn propose(&mut self, _now: Time, command: Command) -> Result<LogIndex, ProposeError> {
+        if !matches!(self.role, Role::Leader { .. }) {
+            return Err(ProposeError::NotLeader { leader_hint: self.leader_hint() });
+        }
+        let index = self.append_to_own_log(Entry::command(self.current_term, command));
+        self.broadcast_append_entries();
+        self.maybe_commit(); // a one-node cluster commits at once
+        Ok(index)
+    }
+
+    /// Drains everything produced since the last call. See [`Ready`]: persist, then send, then apply.
+    pub fn take_ready(&mut self) -> Ready {
+        std::mem::take(&mut self.ready)
+    }
+
+    // ----- Elections ----------------------------------------------------------
+
+    fn start_election(&mut self, now: Time) {
+        self.current_term += 1;
+        self.voted_for = Some(self.id);
+        self.persist_hard_state();
+        self.set_role(Role::Candidate { votes: BTreeSet::from([self.id]) });
+        self.reset_election_timer(now);
+        if self.is_majority(1) {
+            self.become_leader(now);
+            return;
+        }
+        let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        for peer in self.peers() {
+            self.send(peer, MessageBody::RequestVote { last_log_index, last_log_term });
+        }
+    }
+
+    fn handle_request_vote(&mut self, now: Time, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) {
+        let free_to_vote = self.voted_for.is_none() || self.voted_for == Some(candidate);
+        let log_ok = if self.bugs.is_on(Bug::VoteWithoutLogCheck) {
+            true // BROKEN RULE: the candidate's log must be at least as up to date as ours.
+        } else {
+            self.log.is_up_to_date(last_log_index, last_log_term)
+        };
+        let vote_granted = free_to_vote && log_ok;
+        if vote_granted {
+            if self.voted_for != Some(candidate) {
+                self.voted_for = Some(candidate);
+                self.persist_hard_state(); // before the reply below is sent
+            }
+            self.reset_election_timer(now);
+        }
+        self.send(candidate, MessageBody::RequestVoteReply { vote_granted });
+    }
+
+    fn handle_vote_reply(&mut self, now: Time, voter: NodeId, vote_granted: bool) {
+        let Role::Candidate { votes } = &mut self.role else { return };
+        if vote_granted {
+            votes.insert(voter);
+        }
+        let count = votes.len();
+        if self.is_majority(count) {
+            self.become_leader(now);
+        }
+    }
+
+    fn become_leader(&mut self, now: Time) {
+        let next_index = self.log.last_index() + 1;
+        let progress = self.peers().map(|p| (p, Progress { next_index, match_index: 0 })).collect();
+        self.set_role(Role::Leader { progress, heartbeat_deadline: now + self.config.heartbeat_interval });
+        // The no-op of the new term: committing it commits every entry before it.
+        self.append_to_own_log(Entry::noop(self.current_term));
+        self.broadcast_append_entries();
+        self.maybe_commit();
+    }
+
+    /// Adopts `term` if it is newer (clearing the vote), and follows `leader`.
+    fn become_follower(&mut self, now: Time, term: Term, leader: Option<NodeId>) {
+        if term > self.current_term {
+            self.current_term = term;
+            self.voted_for = None;
+            self.persist_hard_state();
+        }
+        self.set_role(Role::Follower { leader });
+        self.reset_election_timer(now);
+    }
+
+    // ----- Replication: follower side ------------------------------------------
+
+    fn handle_append_entries(
+        &mut self,
+        now: Time,
+        leader: NodeId,
+        prev_log_index: LogIndex,
+        prev_log_term: Term,
+        entries: Vec<Entry>,
+        leader_commit: LogIndex,
+    ) {
+        match self.role {
+            // Two leaders in one term cannot exist in a correct run; never yield to one.
+            Role::Leader { .. } => return,
+            // A candidate (or a follower that had not heard) recognises the term's leader.
+            Role::Candidate { .. } | Role::Follower { leader: None } => self.become_follower(now, self.current_term, Some(leader)),
+            Role::Follower { .. } => self.reset_election_timer(now),
+        }
+
+        // Log consistency check: we must hold prevLogIndex with prevLogTerm.
+        match self.log.term_at(prev_log_index) {
+            None => {
+                let hint = ConflictHint { term: None, index: self.log.last_index() + 1 };
+                self.reject_append(leader, prev_log_index, hint);
+                return;
+            }
+            Some(term) if term != prev_log_term => {
+                let hint = ConflictHint { term: Some(term), index: self.log.first_index_of_term(term, prev_log_index) };
+                self.reject_append(leader, prev_log_index, hint);
+                return;
+            }
+            Some(_) => {}
+        }
+
+        let last_new_index = prev_log_index + entries.len() as LogIndex;
+        let mut index = prev_log_index;
+        for (offset, entry) in entries.into_iter().enumerate() {
+            index += 1;
+            let conflict = match self.log.term_at(index) {
+                None => false,
+                Some(term) if term != entry.term => true,
+                // BROKEN RULE: an entry that already matches must never be truncated;
+                // a stale or duplicated AppendEntries would take back later entries.
+                Some(_) => offset == 0 && self.bugs.is_on(Bug::TruncateMatching),
+            };
+            if conflict {
+                self.truncate_own_log(index);
+            }
+            if index > self.log.last_index() {
+                self.append_to_own_log(entry);
+            }
+        }
+
+        if leader_commit > self.commit_index {
+            let new_commit = if self.bugs.is_on(Bug::CommitWithoutMin) {
+                // BROKEN RULE: must be min(leaderCommit, index of last new entry).
+                leader_commit.min(self.log.last_index())
+            } else {
+                leader_commit.min(last_new_index)
+            };
+            self.advance_commit(new_commit);
+        }
+        self.send(
+            leader,
+            MessageBody::AppendEntriesReply { success: true, match_index: last_new_index, rejected_index: 0, hint: None },
+        );
+    }
+
+    fn reject_append(&mut self, leader: NodeId, prev_log_index: LogIndex, hint: ConflictHint) {
+        self.send(
+            leader,
+            MessageBody::AppendEntriesReply { success: false, match_index: 0, rejected_index: prev_log_index, hint: Some(hint) },
+        );
+    }
+
+    // ----- Replication: leader side --------------------------------------------
+
+    fn handle_append_reply(
+        &mut self,
+        _now: Time,
+        follower: NodeId,
+        success: bool,
+        match_index: LogIndex,
+        rejected_index: LogIndex,
+        hint: Option<ConflictHint>,
+    ) {
+        let last_index = self.log.last_index();
+        let Role::Leader { progress, .. } = &mut self.role else { return };
+        let Some(pr) = progress.get_mut(&follower) else { return };
+        if success {
+            // A late reply can carry an older match: matchIndex never moves backwards.
+            if match_index > pr.match_index {
+                pr.match_index = match_index.min(last_index);
+            }
+            pr.next_index = pr.next_index.max(pr.match_index + 1);
+            let more_to_send = pr.next_index <= last_index;
+            self.maybe_commit();
+            if more_to_send {
+                self.send_append_entries(follower);
+            }
+        } else {
+            // Only the rejection of the probe we are waiting on moves nextIndex;
+            // a late one about an index we have moved past is ignored.
+            if rejected_index + 1 != pr.next_index {
+                return;
+            }
+            let next = match hint {
+                Some(ConflictHint { term: Some(term), index }) => {
+                    // If we hold entries of the follower's conflicting term, resume after
+                    // our last one; otherwise skip that whole term of theirs.
+                    self.log.last_index_of_term(term).map_or(index, |i| i + 1)
+                }
+                Some(ConflictHint { term: None, index }) => index,
+                None => rejected_index,
+            };
+            // Back off by at least one, but never to or below what is known to match.
+            pr.next_index = next.min(pr.next_index - 1).max(pr.match_index + 1);
+            self.send_append_entries(follower);
+        }
+    }
+
+    /// Commits the highest index that a majority holds and that is of the current
+    /// term; earlier entries commit with it (§5.4.2).
+    fn maybe_commit(&mut self) {
+        let Role::Leader { progress, .. } = &self.role else { return };
+        let mut new_commit = self.commit_index;
+        for n in (self.commit_index + 1..=self.log.last_index()).rev() {
+            let term = self.log.term_at(n).unwrap_or(0);
+            if term != self.current_term && !self.bugs.is_on(Bug::CommitOldTerm) {
+                // Entries of older terms are never committed by counting replicas.
+                // BROKEN RULE (CommitOldTerm): count them anyway (Figure 8).
+                if term < self.current_term {
+                    break; // every lower index has an older term too
+                }
+                continue;
+            }
+            let replicas = 1 + progress.values().filter(|p| p.match_index >= n).count();
+            if self.is_majority(replicas) {
+                new_commit = n;
+                break;
+            }
+        }
+        if new_commit > self.commit_index {
+            self.advance_commit(new_commit);
+            // Tell followers promptly so they can apply too.
+            self.broadcast_append_entries();
+        }
+    }
+
+    fn broadcast_append_entries(&mut self) {
+        for peer in self.peers() {
+            self.send_append_entries(peer);
+        }
+    }
+
+    /// Sends `peer` everything from its nextIndex (up to the batch limit); an empty
+    /// batch is a heartbeat.
+    fn send_append_entries(&mut self, peer: NodeId) {
+        let Role::Leader { progress, .. } = &self.role else { return };
+        let Some(pr) = progress.get(&peer) else { return };
+        let prev_log_index = pr.next_index - 1;
+        let prev_log_term = self.log.term_at(prev_log_index).expect("nextIndex is within the leader's log + 1");
+        let last = prev_log_index + self.config.max_entries_per_append as LogIndex;
+        let entries = self.log.slice(pr.next_index, last).to_vec();
+        let leader_commit = self.commit_index;
+        self.send(peer, MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit });
+    }
+
+    // ----- Shared helpers -------------------------------------------------------
+
+    fn advance_commit(&mut self, new_commit: LogIndex) {
+        if new_commit <= self.commit_index {
+            return;
+        }
+        self.commit_index = new_commit;
+        self.ready.events.push(NodeEvent::CommitAdvanced { commit_index: new_commit });
+        // Apply in order, each entry once.
+        while self.last_applied < self.commit_index {
+            let next = self.last_applied + 1;
+            let Some(entry) = self.log.get(next) else { break };
+            self.ready.apply.push((next, entry.clone()));
+            self.last_applied = next;
+        }
+    }
+
+    fn append_to_own_log(&mut self, entry: Entry) -> LogIndex {
+        let index = self.log.append(entry.clone());
+        self.ready.persist.push(PersistOp::Append { index, entry });
+        index
+    }
+
+    fn truncate_own_log(&mut self, from: LogIndex) {
+        self.log.truncate_from(from);
+        self.ready.persist.push(PersistOp::Truncate { from });
+    }
+
+    fn persist_hard_state(&mut self) {
+        self.ready.persist.push(PersistOp::HardState { term: self.current_term, voted_for: self.voted_for });
+    }
+
+    fn set_role(&mut self, role: Role) {
+        let changed = self.role_kind() != role_kind(&role);
+        self.role = role;
+        if changed || self.role_kind() == RoleKind::Candidate {
+            self.ready.events.push(NodeEvent::RoleChanged { role: self.role_kind(), term: self.current_term });
+        }
+    }
+
+    fn reset_election_timer(&mut self, now: Time) {
+        let timeout = self.rng.range(self.config.election_timeout_min, self.config.election_timeout_max);
+        self.election_deadline = now + timeout;
+    }
+
+    fn send(&mut self, to: NodeId, body: MessageBody) {
+        self.ready.messages.push(Message { from: self.id, to, term: self.current_term, body });
+    }
+
+    fn peers(&self) -> impl Iterator<Item = NodeId> + use<> {
+        let id = self.id;
+        self.members.clone().into_iter().filter(move |&m| m != id)
+    }
+
+    fn is_majority(&self, count: usize) -> bool {
+        count * 2 > self.members.len()
+    }
+
+    // ----- Read-only view ---------------------------------------------------------
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn members(&self) -> &[NodeId] {
+        &self.members
+    }
+    pub fn current_term(&self) -> Term {
+        self.current_term
+    }
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+    pub fn commit_index(&self) -> LogIndex {
+        self.commit_index
+    }
+    pub fn last_applied(&self) -> LogIndex {
+        self.last_applied
+    }
+    pub fn role(&self) -> &Role {
+        &self.role
+    }
+    pub fn role_kind(&self) -> RoleKind {
+        role_kind(&self.role)
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn bugs(&self) -> Bugs {
+        self.bugs
+    }
+    /// Toggles take effect from the next input on.
+    pub fn set_bugs(&mut self, bugs: Bugs) {
+        self.bugs = bugs;
+    }
+    /// Network knobs and timings can change while running; takes effect at the next timer reset.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+    pub fn election_deadline(&self) -> Time {
+        self.election_deadline
+    }
+    /// The next time `tick` has something to do.
+    pub fn next_deadline(&self) -> Time {
+        match &self.role {
+            Role::Leader { heartbeat_deadline, .. } => *heartbeat_deadline,
+            _ => self.election_deadline,
+        }
+    }
+    /// Who this node believes leads its current term.
+    pub fn leader_hint(&self) -> Option<NodeId> {
+        match &self.role {
+            Role::Follower { leader } => *leader,
+            Role::Candidate { .. } => None,
+            Role::Leader { .. } => Some(self.id),
+        }
+    }
+    /// The persistent state as stable storage should now hold it.
+    pub fn persistent_state(&self) -> PersistentState {
+        PersistentState { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
+    }
+}
+
+fn role_kind(role: &Role) -> RoleKind {
+    match role {
+        Role::Follower { .. } => RoleKind::Follower,
+        Role::Candidate { .. } => RoleKind::Candidate,
+        Role::Leader { .. } => RoleKind::Leader,
+    }
+}

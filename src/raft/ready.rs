@@ -1,0 +1,44 @@
+//! Everything a node asks of the outside world, drained from one place.
+
+use super::message::Message;
+use super::types::{Entry, LogIndex, NodeId, RoleKind, Term};
+use serde::{Deserialize, Serialize};
+
+/// A change to stable storage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PersistOp {
+    /// `currentTerm` and `votedFor` changed.
+    HardState { term: Term, voted_for: Option<NodeId> },
+    /// Remove the log entries at `from` and after.
+    Truncate { from: LogIndex },
+    /// Append `entry` at `index` (always the log's last index + 1).
+    Append { index: LogIndex, entry: Entry },
+}
+
+/// Something observable that is not a persistent change or a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NodeEvent {
+    RoleChanged { role: RoleKind, term: Term },
+    CommitAdvanced { commit_index: LogIndex },
+}
+
+/// The output of a node since it was last drained.
+///
+/// **Persist before send.** The caller must write every op in `persist`, in order,
+/// to stable storage *before* sending any of `messages`: a vote granted or an
+/// entry acknowledged is only a promise if it survives a crash. `apply` holds the
+/// newly committed entries, in index order, each exactly once per incarnation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[must_use = "persist, then send, then apply"]
+pub struct Ready {
+    pub persist: Vec<PersistOp>,
+    pub messages: Vec<Message>,
+    pub apply: Vec<(LogIndex, Entry)>,
+    pub events: Vec<NodeEvent>,
+}
+
+impl Ready {
+    pub fn is_empty(&self) -> bool {
+        self.persist.is_empty() && self.messages.is_empty() && self.apply.is_empty() && self.events.is_empty()
+    }
+}

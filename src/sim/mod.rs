@@ -1,0 +1,3 @@
+//! The deterministic discrete-event world.
+
+pub mod event;
