@@ -6,8 +6,8 @@
 //! - [`check`]: safety invariants checked as a run goes.
 //! - [`rng`]: the one seeded PRNG every random choice derives from.
 
+pub mod check;
 pub mod kv;
 pub mod raft;
 pub mod rng;
-pub mod check;
 pub mod sim;

@@ -86,7 +86,14 @@ mod tests {
     use super::*;
 
     fn put(client: ClientId, seq: u64, k: &str, v: &str) -> Command {
-        Command { client, seq, op: Op::Put { key: k.into(), value: v.into() } }
+        Command {
+            client,
+            seq,
+            op: Op::Put {
+                key: k.into(),
+                value: v.into(),
+            },
+        }
     }
 
     #[test]
@@ -97,9 +104,17 @@ mod tests {
         // Client 1 retries its seq 1: no effect, same answer as the first time.
         assert_eq!(kv.apply(&put(1, 1, "x", "a")), None);
         assert_eq!(kv.get("x"), Some(&"b".to_string()));
-        let get = Command { client: 1, seq: 2, op: Op::Get { key: "x".into() } };
+        let get = Command {
+            client: 1,
+            seq: 2,
+            op: Op::Get { key: "x".into() },
+        };
         assert_eq!(kv.apply(&get), Some("b".into()));
-        let del = Command { client: 1, seq: 3, op: Op::Delete { key: "x".into() } };
+        let del = Command {
+            client: 1,
+            seq: 3,
+            op: Op::Delete { key: "x".into() },
+        };
         assert_eq!(kv.apply(&del), Some("b".into()));
         assert!(kv.is_empty());
     }

@@ -91,7 +91,11 @@ impl Bugs {
     }
 
     pub fn set(&mut self, bug: Bug, on: bool) {
-        if on { self.0 |= bug.bit() } else { self.0 &= !bug.bit() }
+        if on {
+            self.0 |= bug.bit()
+        } else {
+            self.0 &= !bug.bit()
+        }
     }
 
     pub fn with(mut self, bug: Bug) -> Self {

@@ -30,7 +30,8 @@ impl Default for Config {
 impl Config {
     /// Checks the relations the algorithm depends on.
     pub fn validate(&self) -> Result<(), String> {
-        if self.election_timeout_min == 0 || self.election_timeout_max <= self.election_timeout_min {
+        if self.election_timeout_min == 0 || self.election_timeout_max <= self.election_timeout_min
+        {
             return Err(format!(
                 "election timeout range must be non-empty and positive (got {}..{})",
                 self.election_timeout_min, self.election_timeout_max

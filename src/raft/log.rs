@@ -45,7 +45,11 @@ impl Log {
     pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry] {
         let start = (from.max(1) - 1) as usize;
         let end = (to as usize).min(self.entries.len());
-        if start >= end { &[] } else { &self.entries[start..end] }
+        if start >= end {
+            &[]
+        } else {
+            &self.entries[start..end]
+        }
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -75,7 +79,10 @@ impl Log {
     /// The last index holding an entry of `term`, if any (for the leader's use of a
     /// conflict hint).
     pub fn last_index_of_term(&self, term: Term) -> Option<LogIndex> {
-        self.entries.iter().rposition(|e| e.term == term).map(|p| p as LogIndex + 1)
+        self.entries
+            .iter()
+            .rposition(|e| e.term == term)
+            .map(|p| p as LogIndex + 1)
     }
 
     /// Raft's "at least as up to date" (§5.4.1): a later last term wins; with equal

@@ -66,6 +66,9 @@ impl MessageBody {
     }
 
     pub fn is_request(&self) -> bool {
-        matches!(self, MessageBody::RequestVote { .. } | MessageBody::AppendEntries { .. })
+        matches!(
+            self,
+            MessageBody::RequestVote { .. } | MessageBody::AppendEntries { .. }
+        )
     }
 }

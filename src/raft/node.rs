@@ -99,8 +99,23 @@ pub struct Node {
 
 impl Node {
     /// A fresh member of a cluster, with an empty log, at time `now`.
-    pub fn new(id: NodeId, members: Vec<NodeId>, config: Config, bugs: Bugs, rng: Rng, now: Time) -> Self {
-        Self::restart(id, members, config, bugs, rng, PersistentState::default(), now)
+    pub fn new(
+        id: NodeId,
+        members: Vec<NodeId>,
+        config: Config,
+        bugs: Bugs,
+        rng: Rng,
+        now: Time,
+    ) -> Self {
+        Self::restart(
+            id,
+            members,
+            config,
+            bugs,
+            rng,
+            PersistentState::default(),
+            now,
+        )
     }
 
     /// A node coming back from a crash (or from a given initial state): persisted
@@ -115,7 +130,10 @@ impl Node {
         persisted: PersistentState,
         now: Time,
     ) -> Self {
-        assert!(members.contains(&id), "a node must be a member of its cluster");
+        assert!(
+            members.contains(&id),
+            "a node must be a member of its cluster"
+        );
         let mut members = members;
         members.sort_unstable();
         members.dedup();
@@ -165,12 +183,20 @@ impl Node {
             // A stale request is rejected with our term, which tells its sender it is
             // out of date. A stale reply answers a question we no longer ask.
             match msg.body {
-                MessageBody::RequestVote { .. } => {
-                    self.send(msg.from, MessageBody::RequestVoteReply { vote_granted: false })
-                }
+                MessageBody::RequestVote { .. } => self.send(
+                    msg.from,
+                    MessageBody::RequestVoteReply {
+                        vote_granted: false,
+                    },
+                ),
                 MessageBody::AppendEntries { prev_log_index, .. } => self.send(
                     msg.from,
-                    MessageBody::AppendEntriesReply { success: false, match_index: 0, rejected_index: prev_log_index, hint: None },
+                    MessageBody::AppendEntriesReply {
+                        success: false,
+                        match_index: 0,
+                        rejected_index: prev_log_index,
+                        hint: None,
+                    },
                 ),
                 _ => {}
             }
@@ -178,14 +204,32 @@ impl Node {
         }
         // From here on, msg.term == current_term.
         match msg.body {
-            MessageBody::RequestVote { last_log_index, last_log_term } => {
-                self.handle_request_vote(now, msg.from, last_log_index, last_log_term)
+            MessageBody::RequestVote {
+                last_log_index,
+                last_log_term,
+            } => self.handle_request_vote(now, msg.from, last_log_index, last_log_term),
+            MessageBody::RequestVoteReply { vote_granted } => {
+                self.handle_vote_reply(now, msg.from, vote_granted)
             }
-            MessageBody::RequestVoteReply { vote_granted } => self.handle_vote_reply(now, msg.from, vote_granted),
-            MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit } => {
-                self.handle_append_entries(now, msg.from, prev_log_index, prev_log_term, entries, leader_commit)
-            }
-            MessageBody::AppendEntriesReply { success, match_index, rejected_index, hint } => {
+            MessageBody::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => self.handle_append_entries(
+                now,
+                msg.from,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            ),
+            MessageBody::AppendEntriesReply {
+                success,
+                match_index,
+                rejected_index,
+                hint,
+            } => {
                 self.handle_append_reply(now, msg.from, success, match_index, rejected_index, hint)
             }
         }
@@ -195,7 +239,9 @@ impl Node {
     /// Call it at (or after) [`Node::next_deadline`].
     pub fn tick(&mut self, now: Time) {
         match &mut self.role {
-            Role::Leader { heartbeat_deadline, .. } => {
+            Role::Leader {
+                heartbeat_deadline, ..
+            } => {
                 if now >= *heartbeat_deadline {
                     *heartbeat_deadline = now + self.config.heartbeat_interval;
                     self.broadcast_append_entries();
@@ -222,7 +268,9 @@ impl Node {
     /// on a majority; being appended here acknowledges nothing.
     pub fn propose(&mut self, _now: Time, command: Command) -> Result<LogIndex, ProposeError> {
         if !matches!(self.role, Role::Leader { .. }) {
-            return Err(ProposeError::NotLeader { leader_hint: self.leader_hint() });
+            return Err(ProposeError::NotLeader {
+                leader_hint: self.leader_hint(),
+            });
         }
         let index = self.append_to_own_log(Entry::command(self.current_term, command));
         self.broadcast_append_entries();
@@ -241,7 +289,9 @@ impl Node {
         self.current_term += 1;
         self.voted_for = Some(self.id);
         self.persist_hard_state();
-        self.set_role(Role::Candidate { votes: BTreeSet::from([self.id]) });
+        self.set_role(Role::Candidate {
+            votes: BTreeSet::from([self.id]),
+        });
         self.reset_election_timer(now);
         if self.is_majority(1) {
             self.become_leader(now);
@@ -249,11 +299,23 @@ impl Node {
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         for peer in self.peers() {
-            self.send(peer, MessageBody::RequestVote { last_log_index, last_log_term });
+            self.send(
+                peer,
+                MessageBody::RequestVote {
+                    last_log_index,
+                    last_log_term,
+                },
+            );
         }
     }
 
-    fn handle_request_vote(&mut self, now: Time, candidate: NodeId, last_log_index: LogIndex, last_log_term: Term) {
+    fn handle_request_vote(
+        &mut self,
+        now: Time,
+        candidate: NodeId,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    ) {
         let free_to_vote = self.voted_for.is_none() || self.voted_for == Some(candidate);
         let log_ok = if self.bugs.is_on(Bug::VoteWithoutLogCheck) {
             true // BROKEN RULE: the candidate's log must be at least as up to date as ours.
@@ -272,7 +334,9 @@ impl Node {
     }
 
     fn handle_vote_reply(&mut self, now: Time, voter: NodeId, vote_granted: bool) {
-        let Role::Candidate { votes } = &mut self.role else { return };
+        let Role::Candidate { votes } = &mut self.role else {
+            return;
+        };
         if vote_granted {
             votes.insert(voter);
         }
@@ -284,8 +348,22 @@ impl Node {
 
     fn become_leader(&mut self, now: Time) {
         let next_index = self.log.last_index() + 1;
-        let progress = self.peers().map(|p| (p, Progress { next_index, match_index: 0 })).collect();
-        self.set_role(Role::Leader { progress, heartbeat_deadline: now + self.config.heartbeat_interval });
+        let progress = self
+            .peers()
+            .map(|p| {
+                (
+                    p,
+                    Progress {
+                        next_index,
+                        match_index: 0,
+                    },
+                )
+            })
+            .collect();
+        self.set_role(Role::Leader {
+            progress,
+            heartbeat_deadline: now + self.config.heartbeat_interval,
+        });
         // The no-op of the new term: committing it commits every entry before it.
         self.append_to_own_log(Entry::noop(self.current_term));
         self.broadcast_append_entries();
@@ -318,19 +396,27 @@ impl Node {
             // Two leaders in one term cannot exist in a correct run; never yield to one.
             Role::Leader { .. } => return,
             // A candidate (or a follower that had not heard) recognises the term's leader.
-            Role::Candidate { .. } | Role::Follower { leader: None } => self.become_follower(now, self.current_term, Some(leader)),
+            Role::Candidate { .. } | Role::Follower { leader: None } => {
+                self.become_follower(now, self.current_term, Some(leader))
+            }
             Role::Follower { .. } => self.reset_election_timer(now),
         }
 
         // Log consistency check: we must hold prevLogIndex with prevLogTerm.
         match self.log.term_at(prev_log_index) {
             None => {
-                let hint = ConflictHint { term: None, index: self.log.last_index() + 1 };
+                let hint = ConflictHint {
+                    term: None,
+                    index: self.log.last_index() + 1,
+                };
                 self.reject_append(leader, prev_log_index, hint);
                 return;
             }
             Some(term) if term != prev_log_term => {
-                let hint = ConflictHint { term: Some(term), index: self.log.first_index_of_term(term, prev_log_index) };
+                let hint = ConflictHint {
+                    term: Some(term),
+                    index: self.log.first_index_of_term(term, prev_log_index),
+                };
                 self.reject_append(leader, prev_log_index, hint);
                 return;
             }
@@ -367,14 +453,24 @@ impl Node {
         }
         self.send(
             leader,
-            MessageBody::AppendEntriesReply { success: true, match_index: last_new_index, rejected_index: 0, hint: None },
+            MessageBody::AppendEntriesReply {
+                success: true,
+                match_index: last_new_index,
+                rejected_index: 0,
+                hint: None,
+            },
         );
     }
 
     fn reject_append(&mut self, leader: NodeId, prev_log_index: LogIndex, hint: ConflictHint) {
         self.send(
             leader,
-            MessageBody::AppendEntriesReply { success: false, match_index: 0, rejected_index: prev_log_index, hint: Some(hint) },
+            MessageBody::AppendEntriesReply {
+                success: false,
+                match_index: 0,
+                rejected_index: prev_log_index,
+                hint: Some(hint),
+            },
         );
     }
 
@@ -390,8 +486,12 @@ impl Node {
         hint: Option<ConflictHint>,
     ) {
         let last_index = self.log.last_index();
-        let Role::Leader { progress, .. } = &mut self.role else { return };
-        let Some(pr) = progress.get_mut(&follower) else { return };
+        let Role::Leader { progress, .. } = &mut self.role else {
+            return;
+        };
+        let Some(pr) = progress.get_mut(&follower) else {
+            return;
+        };
         if success {
             // A late reply can carry an older match: matchIndex never moves backwards.
             if match_index > pr.match_index {
@@ -410,7 +510,10 @@ impl Node {
                 return;
             }
             let next = match hint {
-                Some(ConflictHint { term: Some(term), index }) => {
+                Some(ConflictHint {
+                    term: Some(term),
+                    index,
+                }) => {
                     // If we hold entries of the follower's conflicting term, resume after
                     // our last one; otherwise skip that whole term of theirs.
                     self.log.last_index_of_term(term).map_or(index, |i| i + 1)
@@ -427,7 +530,9 @@ impl Node {
     /// Commits the highest index that a majority holds and that is of the current
     /// term; earlier entries commit with it (§5.4.2).
     fn maybe_commit(&mut self) {
-        let Role::Leader { progress, .. } = &self.role else { return };
+        let Role::Leader { progress, .. } = &self.role else {
+            return;
+        };
         let mut new_commit = self.commit_index;
         for n in (self.commit_index + 1..=self.log.last_index()).rev() {
             let term = self.log.term_at(n).unwrap_or(0);
@@ -461,14 +566,29 @@ impl Node {
     /// Sends `peer` everything from its nextIndex (up to the batch limit); an empty
     /// batch is a heartbeat.
     fn send_append_entries(&mut self, peer: NodeId) {
-        let Role::Leader { progress, .. } = &self.role else { return };
-        let Some(pr) = progress.get(&peer) else { return };
+        let Role::Leader { progress, .. } = &self.role else {
+            return;
+        };
+        let Some(pr) = progress.get(&peer) else {
+            return;
+        };
         let prev_log_index = pr.next_index - 1;
-        let prev_log_term = self.log.term_at(prev_log_index).expect("nextIndex is within the leader's log + 1");
+        let prev_log_term = self
+            .log
+            .term_at(prev_log_index)
+            .expect("nextIndex is within the leader's log + 1");
         let last = prev_log_index + self.config.max_entries_per_append as LogIndex;
         let entries = self.log.slice(pr.next_index, last).to_vec();
         let leader_commit = self.commit_index;
-        self.send(peer, MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit });
+        self.send(
+            peer,
+            MessageBody::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            },
+        );
     }
 
     // ----- Shared helpers -------------------------------------------------------
@@ -478,11 +598,15 @@ impl Node {
             return;
         }
         self.commit_index = new_commit;
-        self.ready.events.push(NodeEvent::CommitAdvanced { commit_index: new_commit });
+        self.ready.events.push(NodeEvent::CommitAdvanced {
+            commit_index: new_commit,
+        });
         // Apply in order, each entry once.
         while self.last_applied < self.commit_index {
             let next = self.last_applied + 1;
-            let Some(entry) = self.log.get(next) else { break };
+            let Some(entry) = self.log.get(next) else {
+                break;
+            };
             self.ready.apply.push((next, entry.clone()));
             self.last_applied = next;
         }
@@ -500,24 +624,38 @@ impl Node {
     }
 
     fn persist_hard_state(&mut self) {
-        self.ready.persist.push(PersistOp::HardState { term: self.current_term, voted_for: self.voted_for });
+        self.ready.persist.push(PersistOp::HardState {
+            term: self.current_term,
+            voted_for: self.voted_for,
+        });
     }
 
     fn set_role(&mut self, role: Role) {
         let changed = self.role_kind() != role_kind(&role);
         self.role = role;
         if changed || self.role_kind() == RoleKind::Candidate {
-            self.ready.events.push(NodeEvent::RoleChanged { role: self.role_kind(), term: self.current_term });
+            self.ready.events.push(NodeEvent::RoleChanged {
+                role: self.role_kind(),
+                term: self.current_term,
+            });
         }
     }
 
     fn reset_election_timer(&mut self, now: Time) {
-        let timeout = self.rng.range(self.config.election_timeout_min, self.config.election_timeout_max);
+        let timeout = self.rng.range(
+            self.config.election_timeout_min,
+            self.config.election_timeout_max,
+        );
         self.election_deadline = now + timeout;
     }
 
     fn send(&mut self, to: NodeId, body: MessageBody) {
-        self.ready.messages.push(Message { from: self.id, to, term: self.current_term, body });
+        self.ready.messages.push(Message {
+            from: self.id,
+            to,
+            term: self.current_term,
+            body,
+        });
     }
 
     fn peers(&self) -> impl Iterator<Item = NodeId> + use<> {
@@ -578,7 +716,9 @@ impl Node {
     /// The next time `tick` has something to do.
     pub fn next_deadline(&self) -> Time {
         match &self.role {
-            Role::Leader { heartbeat_deadline, .. } => *heartbeat_deadline,
+            Role::Leader {
+                heartbeat_deadline, ..
+            } => *heartbeat_deadline,
             _ => self.election_deadline,
         }
     }
@@ -592,7 +732,11 @@ impl Node {
     }
     /// The persistent state as stable storage should now hold it.
     pub fn persistent_state(&self) -> PersistentState {
-        PersistentState { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
+        PersistentState {
+            current_term: self.current_term,
+            voted_for: self.voted_for,
+            log: self.log.clone(),
+        }
     }
 }
 

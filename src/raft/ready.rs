@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PersistOp {
     /// `currentTerm` and `votedFor` changed.
-    HardState { term: Term, voted_for: Option<NodeId> },
+    HardState {
+        term: Term,
+        voted_for: Option<NodeId>,
+    },
     /// Remove the log entries at `from` and after.
     Truncate { from: LogIndex },
     /// Append `entry` at `index` (always the log's last index + 1).
@@ -39,6 +42,9 @@ pub struct Ready {
 
 impl Ready {
     pub fn is_empty(&self) -> bool {
-        self.persist.is_empty() && self.messages.is_empty() && self.apply.is_empty() && self.events.is_empty()
+        self.persist.is_empty()
+            && self.messages.is_empty()
+            && self.apply.is_empty()
+            && self.events.is_empty()
     }
 }

@@ -30,11 +30,17 @@ pub struct Entry {
 
 impl Entry {
     pub fn noop(term: Term) -> Self {
-        Entry { term, data: EntryData::Noop }
+        Entry {
+            term,
+            data: EntryData::Noop,
+        }
     }
 
     pub fn command(term: Term, command: Command) -> Self {
-        Entry { term, data: EntryData::Command(command) }
+        Entry {
+            term,
+            data: EntryData::Command(command),
+        }
     }
 }
 

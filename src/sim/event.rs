@@ -28,7 +28,11 @@ pub enum Payload {
     /// A client asks a node to run `op`; `(client, seq)` identifies it across retries.
     ClientRequest { client: ClientId, seq: u64, op: Op },
     /// A node's answer to a client.
-    ClientReply { client: ClientId, seq: u64, outcome: ClientOutcome },
+    ClientReply {
+        client: ClientId,
+        seq: u64,
+        outcome: ClientOutcome,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,39 +70,107 @@ pub struct Event {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
     // --- network ---
-    Send { id: MessageId, from: Address, to: Address, deliver_at: Time, message: Payload },
-    Deliver { id: MessageId },
-    Drop { id: MessageId, reason: DropReason },
-    Duplicate { id: MessageId, copy: MessageId, deliver_at: Time },
+    Send {
+        id: MessageId,
+        from: Address,
+        to: Address,
+        deliver_at: Time,
+        message: Payload,
+    },
+    Deliver {
+        id: MessageId,
+    },
+    Drop {
+        id: MessageId,
+        reason: DropReason,
+    },
+    Duplicate {
+        id: MessageId,
+        copy: MessageId,
+        deliver_at: Time,
+    },
 
     // --- a node's state (as its Ready reported it) ---
-    Role { node: NodeId, role: RoleKind, term: Term },
+    Role {
+        node: NodeId,
+        role: RoleKind,
+        term: Term,
+    },
     /// currentTerm / votedFor written to stable storage.
-    HardState { node: NodeId, term: Term, voted_for: Option<NodeId> },
-    LogAppend { node: NodeId, index: LogIndex, entry: Entry },
+    HardState {
+        node: NodeId,
+        term: Term,
+        voted_for: Option<NodeId>,
+    },
+    LogAppend {
+        node: NodeId,
+        index: LogIndex,
+        entry: Entry,
+    },
     /// Entries at `from` and after removed from the node's log.
-    LogTruncate { node: NodeId, from: LogIndex },
-    Commit { node: NodeId, index: LogIndex },
-    Apply { node: NodeId, index: LogIndex, data: EntryData },
+    LogTruncate {
+        node: NodeId,
+        from: LogIndex,
+    },
+    Commit {
+        node: NodeId,
+        index: LogIndex,
+    },
+    Apply {
+        node: NodeId,
+        index: LogIndex,
+        data: EntryData,
+    },
 
     // --- clients ---
-    ClientInvoke { client: ClientId, seq: u64, op: Op, to: NodeId },
-    ClientOk { client: ClientId, seq: u64, index: LogIndex, result: OpResult },
+    ClientInvoke {
+        client: ClientId,
+        seq: u64,
+        op: Op,
+        to: NodeId,
+    },
+    ClientOk {
+        client: ClientId,
+        seq: u64,
+        index: LogIndex,
+        result: OpResult,
+    },
     /// The client gave up on this attempt (timeout) and will retry elsewhere.
-    ClientRetry { client: ClientId, seq: u64, to: NodeId },
+    ClientRetry {
+        client: ClientId,
+        seq: u64,
+        to: NodeId,
+    },
     /// The client gave up on the request for good (the run ended first).
-    ClientFail { client: ClientId, seq: u64, reason: String },
+    ClientFail {
+        client: ClientId,
+        seq: u64,
+        reason: String,
+    },
 
     // --- faults and actions ---
-    Crash { node: NodeId },
-    Restart { node: NodeId },
-    Partition { groups: Vec<Vec<NodeId>> },
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
     /// The directed link `from -> to` is cut (messages that way are dropped).
-    Cut { from: NodeId, to: NodeId },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
     Heal,
-    ForceTimeout { node: NodeId },
+    ForceTimeout {
+        node: NodeId,
+    },
     /// A network knob or a broken-rule toggle changed; `detail` says which and to what.
-    Setting { detail: String },
+    Setting {
+        detail: String,
+    },
 
     /// The safety checker found a broken invariant.
     Violation(Violation),
