@@ -9,9 +9,11 @@ pub mod faults;
 pub mod network;
 pub mod sweep;
 pub mod trace;
+pub mod view;
 pub mod world;
 
 pub use action::{Action, TimedAction};
 pub use config::{ClientConfig, MS, NetworkConfig, SECOND, SimConfig, TraceMode};
 pub use event::{Address, Event, EventKind, MessageId, Payload};
+pub use view::View;
 pub use world::{PERSON, World};
