@@ -11,3 +11,5 @@ pub mod kv;
 pub mod raft;
 pub mod rng;
 pub mod sim;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
