@@ -8,12 +8,13 @@
 use crate::kv::Op;
 use crate::raft::Bug;
 use crate::sim::page::{self, PageConfig, PageNetwork};
+use crate::sim::view::{self, ViewOptions};
 use crate::sim::{Action, MS, TraceMode, View, World};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// How many recent events the world keeps for the page's event log.
-const RECENT_EVENTS: usize = 200;
+const RECENT_EVENTS: usize = 500;
 
 /// Runs once when the module is instantiated: Rust panics show up in the
 /// browser console with a message and a stack instead of "unreachable".
@@ -32,20 +33,20 @@ pub fn version() -> String {
 #[wasm_bindgen]
 pub struct Playground {
     world: World,
+    /// Scratch for `messages` (reused every frame).
+    packed: Vec<f64>,
 }
 
 fn err(e: impl AsRef<str>) -> JsError {
     JsError::new(e.as_ref())
 }
 
+/// Plain JS objects and arrays, by way of JSON: one string across the boundary
+/// and the browser's native parser is far quicker than building objects field
+/// by field, and it adds no serialiser to the wasm (the trace already has one).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(
-            &serde_wasm_bindgen::Serializer::new()
-                .serialize_missing_as_null(true)
-                .serialize_maps_as_objects(true),
-        )
-        .map_err(|e| err(e.to_string()))
+    let json = serde_json::to_string(value).map_err(|e| err(e.to_string()))?;
+    js_sys::JSON::parse(&json).map_err(|_| err("could not parse the view"))
 }
 
 /// Deserialises a plain JS object into `T`, rejecting unknown keys.
@@ -87,7 +88,10 @@ impl Playground {
         };
         let sim = page.sim_config().map_err(err)?;
         let world = World::new(sim, TraceMode::Hash, RECENT_EVENTS).map_err(err)?;
-        Ok(Playground { world })
+        Ok(Playground {
+            world,
+            packed: Vec::new(),
+        })
     }
 
     /// Processes the next event; returns the new time (ms).
@@ -233,14 +237,68 @@ impl Playground {
         to_js(&list)
     }
 
-    /// A snapshot for drawing (see `sim::view::View`), with at most `max_events`
-    /// recent events (default 50).
+    /// A full snapshot (see `sim::view::View`): every log entry, every
+    /// message's detail, the newest `max_events` events (default 50).
     pub fn view(&self, max_events: Option<f64>) -> Result<JsValue, JsError> {
-        let max = match max_events {
-            Some(m) => page::whole(m, "max events", 0, RECENT_EVENTS as u64).map_err(err)? as usize,
-            None => 50,
-        };
-        to_js(&View::of(&self.world, max))
+        let max_events = self.count(max_events, 50, "max events")?;
+        to_js(&View::with(
+            &self.world,
+            &ViewOptions {
+                max_events,
+                ..ViewOptions::default()
+            },
+        ))
+    }
+
+    /// A lean snapshot for drawing a frame: no log entries (each node's
+    /// `logSig` says when to fetch them with `logTail`), no messages (see
+    /// `messages`), events without message traffic unless `traffic`.
+    #[wasm_bindgen(js_name = frameView)]
+    pub fn frame_view(&self, max_events: f64, traffic: bool) -> Result<JsValue, JsError> {
+        let max_events = self.count(Some(max_events), 0, "max events")?;
+        to_js(&View::with(
+            &self.world,
+            &ViewOptions {
+                max_events,
+                max_log: Some(0),
+                message_details: false,
+                quiet_events: !traffic,
+                messages: false,
+            },
+        ))
+    }
+
+    /// The newest `max` entries of a node's log: `[{ index, term, command }]`.
+    #[wasm_bindgen(js_name = logTail)]
+    pub fn log_tail(&self, node: f64, max: f64) -> Result<JsValue, JsError> {
+        let node = self.node(node)?;
+        let max = page::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
+        let server = self.world.server(node).expect("checked id");
+        to_js(&view::log_tail(server, max))
+    }
+
+    /// The messages in flight, packed: 7 numbers each (`id, from node, to node
+    /// (0 = a client), kind code (see `messageKinds`), success (1, 0, -1 = not
+    /// a reply), sent at ms, due at ms`).
+    pub fn messages(&mut self) -> js_sys::Float64Array {
+        page::packed_messages(&self.world, &mut self.packed);
+        js_sys::Float64Array::from(&self.packed[..])
+    }
+
+    /// The kind names that `messages` codes by index.
+    #[wasm_bindgen(js_name = messageKinds)]
+    pub fn message_kinds() -> Vec<String> {
+        page::MESSAGE_KINDS.iter().map(|k| k.to_string()).collect()
+    }
+
+    /// Every field of the message with this id, readable (undefined when it is
+    /// no longer in flight).
+    #[wasm_bindgen(js_name = messageDetail)]
+    pub fn message_detail(&self, id: f64) -> Option<String> {
+        if !(id.is_finite() && id >= 0.0) {
+            return None;
+        }
+        view::message_detail(&self.world, id as u64)
     }
 
     /// SHA-256 of the run's trace so far: equal to a native run of the same actions.
@@ -269,6 +327,13 @@ impl Playground {
 impl Playground {
     fn node(&self, id: f64) -> Result<u64, JsError> {
         page::node_id(id, self.nodes()).map_err(err)
+    }
+
+    fn count(&self, n: Option<f64>, default: usize, what: &str) -> Result<usize, JsError> {
+        match n {
+            Some(m) => Ok(page::whole(m, what, 0, RECENT_EVENTS as u64).map_err(err)? as usize),
+            None => Ok(default),
+        }
     }
 
     fn client(&mut self, op: Op, node: Option<f64>) -> Result<(), JsError> {

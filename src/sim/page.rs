@@ -6,6 +6,8 @@
 use crate::raft::{Bug, NodeId, Time};
 use crate::sim::action::Action;
 use crate::sim::config::{MAX_NODES, MS, NetworkConfig, SimConfig};
+use crate::sim::event::Address;
+use crate::sim::view;
 use crate::sim::world::World;
 use serde::Deserialize;
 
@@ -255,6 +257,45 @@ pub fn restore_link(world: &mut World, from: NodeId, to: NodeId) -> Result<(), S
     Ok(())
 }
 
+/// Message kinds by the code [`packed_messages`] gives them.
+pub const MESSAGE_KINDS: [&str; 7] = [
+    "RequestVote",
+    "RequestVoteReply",
+    "AppendEntries",
+    "Heartbeat",
+    "AppendEntriesReply",
+    "ClientRequest",
+    "ClientReply",
+];
+
+/// Numbers per message in [`packed_messages`].
+pub const PACKED_STRIDE: usize = 7;
+
+/// The messages in flight as flat numbers, [`PACKED_STRIDE`] per message, for a
+/// page that moves hundreds of them every frame: `id, from node, to node (0 for
+/// a client), kind code (index into [`MESSAGE_KINDS`]), success (1, 0, or -1
+/// when not a reply), sent at (ms), due at (ms)`.
+pub fn packed_messages(world: &World, out: &mut Vec<f64>) {
+    out.clear();
+    for m in world.in_flight() {
+        let (kind, _, success, _) = view::summary(&m.payload);
+        let code = MESSAGE_KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+        let node = |a: Address| match a {
+            Address::Node(n) => n as f64,
+            Address::Client(_) => 0.0,
+        };
+        out.extend_from_slice(&[
+            m.id as f64,
+            node(m.from),
+            node(m.to),
+            code as f64,
+            success.map_or(-1.0, |s| s as u8 as f64),
+            m.sent_at as f64 / MS as f64,
+            m.deliver_at as f64 / MS as f64,
+        ]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,6 +443,34 @@ mod tests {
             .merged(&cur)
             .is_err(),
             "min above the current max"
+        );
+    }
+
+    #[test]
+    fn packed_messages_match_the_view() {
+        let mut w = World::new(SimConfig::default(), TraceMode::Off, 0).unwrap();
+        w.run_until(1003 * MS);
+        w.apply(Action::Client {
+            op: crate::kv::Op::Get { key: "k".into() },
+            to: None,
+        })
+        .unwrap();
+        let v = crate::sim::View::of(&w, 0);
+        let mut packed = vec![1.0; 3];
+        packed_messages(&w, &mut packed);
+        assert!(!v.messages.is_empty());
+        assert_eq!(packed.len(), v.messages.len() * PACKED_STRIDE);
+        for (m, p) in v.messages.iter().zip(packed.chunks(PACKED_STRIDE)) {
+            assert_eq!(p[0], m.id as f64);
+            assert_eq!(p[1], m.from_node.unwrap_or(0) as f64);
+            assert_eq!(p[2], m.to_node.unwrap_or(0) as f64);
+            assert_eq!(MESSAGE_KINDS[p[3] as usize], m.kind);
+            assert_eq!(p[4], m.success.map_or(-1.0, |s| if s { 1.0 } else { 0.0 }));
+            assert_eq!((p[5], p[6]), (m.sent_at, m.deliver_at));
+        }
+        assert!(
+            packed.chunks(PACKED_STRIDE).any(|p| p[1] == 0.0),
+            "the client's request"
         );
     }
 
