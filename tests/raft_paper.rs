@@ -884,7 +884,9 @@ fn vote_table() {
                 p.node.election_deadline() > old_deadline,
                 "{case}: granting resets the timer"
             );
-        } else if term <= 3 {
+        } else {
+            // Figure 2: only a granted vote or the leader's AppendEntries reset a
+            // follower's timer; a refused higher-term candidate does not.
             assert_eq!(
                 p.node.election_deadline(),
                 old_deadline,
