@@ -21,6 +21,6 @@ pub mod violation;
 #[cfg(test)]
 mod tests;
 
-pub use checker::Checker;
+pub use checker::{Checker, MAX_REPORTS_PER_PROPERTY};
 pub use liveness::LivenessWatch;
 pub use violation::{Property, Violation};
