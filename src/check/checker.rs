@@ -85,6 +85,11 @@ impl NodeState {
 /// Dedupe key: at most one violation per key.
 type Key = (Property, u64, u64);
 
+/// At most this many violations of one property are reported in a run; further
+/// distinct ones are only counted ([`Checker::suppressed`]). One broken rule tends to
+/// break the same property at every later index: the first reports say it all.
+pub const MAX_REPORTS_PER_PROPERTY: usize = 8;
+
 /// The continuous safety checker; see the module docs.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
@@ -110,6 +115,8 @@ pub struct Checker {
     /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
     pending: Option<(NodeId, Time)>,
     reported: BTreeSet<Key>,
+    per_property: BTreeMap<Property, usize>,
+    suppressed: usize,
     violations: Vec<Violation>,
 }
 
@@ -202,6 +209,12 @@ impl Checker {
     /// Every violation reported so far, in the order found.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// Distinct violations found but not reported, past
+    /// [`MAX_REPORTS_PER_PROPERTY`] for their property.
+    pub fn suppressed(&self) -> usize {
+        self.suppressed
     }
 
     /// The longest committed prefix seen in the cluster: indexes a node committed
@@ -728,6 +741,12 @@ impl Checker {
         if !self.reported.insert(key) {
             return;
         }
+        let count = self.per_property.entry(key.0).or_insert(0);
+        if *count >= MAX_REPORTS_PER_PROPERTY {
+            self.suppressed += 1;
+            return;
+        }
+        *count += 1;
         nodes.sort_unstable();
         nodes.dedup();
         out.push(Violation {

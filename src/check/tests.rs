@@ -1,7 +1,7 @@
 //! Unit tests of the checker: one violating stream per property, correct streams
 //! that must stay silent, a garbage fuzz loop, and the liveness watch.
 
-use super::{Checker, LivenessWatch, Property, Violation};
+use super::{Checker, LivenessWatch, MAX_REPORTS_PER_PROPERTY, Property, Violation};
 use crate::kv::{Command, Op};
 use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
 use crate::rng::Rng;
@@ -525,6 +525,26 @@ fn a_commit_is_judged_after_the_rest_of_its_ready() {
         .commit(1, 1)
         .truncate(1, 1);
     assert_eq!(s.only(Property::CommittedEntriesStable).index, Some(1));
+}
+
+#[test]
+fn a_broken_run_does_not_flood() {
+    // Two nodes applying different data at 50 indexes: 50 distinct violations of
+    // one property, of which the first MAX_REPORTS_PER_PROPERTY are reported.
+    let mut s = Stream::new(&[1, 2]);
+    for i in 1..=50 {
+        s.apply(1, i, EntryData::Noop).apply(2, i, cmd(1, i));
+    }
+    s.flush();
+    assert_eq!(s.found.len(), MAX_REPORTS_PER_PROPERTY);
+    assert_eq!(s.checker.suppressed(), 50 - MAX_REPORTS_PER_PROPERTY);
+    assert_eq!(s.found[0].index, Some(1));
+    // Another property still gets reported.
+    s.hard(1, 5, None).hard(1, 4, None);
+    assert_eq!(
+        s.found.last().map(|v| v.property),
+        Some(Property::TermMonotonic)
+    );
 }
 
 #[test]
