@@ -5,9 +5,12 @@
 //! - [`sim`]: the deterministic discrete-event world (network, faults, clients).
 //! - [`check`]: safety invariants checked as a run goes.
 //! - [`rng`]: the one seeded PRNG every random choice derives from.
+//! - `wasm` (wasm32 only): the JavaScript bindings for the browser build.
 
 pub mod check;
 pub mod kv;
 pub mod raft;
 pub mod rng;
 pub mod sim;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
