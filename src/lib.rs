@@ -5,6 +5,7 @@
 //! - [`sim`]: the deterministic discrete-event world (network, faults, clients).
 //! - [`check`]: safety invariants checked as a run goes.
 //! - [`rng`]: the one seeded PRNG every random choice derives from.
+//! - `wasm` (wasm32 only): the JavaScript bindings for the browser build.
 
 pub mod check;
 pub mod kv;
