@@ -7,7 +7,7 @@
 
 use crate::kv::Op;
 use crate::raft::Bug;
-use crate::sim::page::{self, PageConfig, PageNetwork};
+use crate::sim::page::{self, Field, PageConfig, PageNetwork};
 use crate::sim::view::{self, ViewOptions};
 use crate::sim::{Action, MS, TraceMode, View, World};
 use serde::Serialize;
@@ -49,11 +49,14 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json).map_err(|_| err("could not parse the view"))
 }
 
-/// Deserialises a plain JS object into `T`, rejecting unknown keys.
-fn from_object<T: serde::de::DeserializeOwned>(
+/// Reads a plain JS object with `read` (see `sim::page::PageConfig::read`),
+/// rejecting unknown keys. Field by field with `Reflect`: no deserialiser in
+/// the wasm for two small objects.
+fn from_object<T>(
     value: JsValue,
     what: &str,
     known: &[&str],
+    read: impl FnOnce(&mut dyn FnMut(&str) -> Field) -> Result<T, String>,
 ) -> Result<T, JsError> {
     if !value.is_object() || js_sys::Array::is_array(&value) {
         return Err(err(format!(
@@ -66,7 +69,44 @@ fn from_object<T: serde::de::DeserializeOwned>(
         .filter_map(|k| k.as_string())
         .collect();
     page::check_fields(what, &keys, known).map_err(err)?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| err(format!("{what}: {e}")))
+    let mut get = |key: &str| field(js_sys::Reflect::get(&value, &key.into()).unwrap_or_default());
+    read(&mut get).map_err(err)
+}
+
+/// What a JS value holds, for `sim::page`.
+fn field(v: JsValue) -> Field {
+    if v.is_undefined() || v.is_null() {
+        Field::Missing
+    } else if let Some(x) = v.as_f64() {
+        Field::Number(x)
+    } else if js_sys::Array::is_array(&v) {
+        let items: Option<Vec<String>> = js_sys::Array::from(&v)
+            .iter()
+            .map(|x| x.as_string())
+            .collect();
+        match items {
+            Some(list) => Field::Strings(list),
+            None => Field::Other("a list of non-strings".into()),
+        }
+    } else {
+        Field::Other(v.js_typeof().as_string().unwrap_or_default())
+    }
+}
+
+/// A list of groups of numbers, e.g. `[[1,2],[3,4,5]]`.
+fn groups(v: &JsValue) -> Option<Vec<Vec<f64>>> {
+    if !js_sys::Array::is_array(v) {
+        return None;
+    }
+    js_sys::Array::from(v)
+        .iter()
+        .map(|g| {
+            if !js_sys::Array::is_array(&g) {
+                return None;
+            }
+            js_sys::Array::from(&g).iter().map(|x| x.as_f64()).collect()
+        })
+        .collect()
 }
 
 fn ms(us: u64) -> f64 {
@@ -84,7 +124,9 @@ impl Playground {
         let page: PageConfig = if config.is_undefined() || config.is_null() {
             PageConfig::default()
         } else {
-            from_object(config, "cluster config", &PageConfig::FIELDS)?
+            from_object(config, "cluster config", &PageConfig::FIELDS, |get| {
+                PageConfig::read(get)
+            })?
         };
         let sim = page.sim_config().map_err(err)?;
         let world = World::new(sim, TraceMode::Hash, RECENT_EVENTS).map_err(err)?;
@@ -130,7 +172,7 @@ impl Playground {
 
     /// Splits the nodes into groups, e.g. `[[1,2],[3,4,5]]`.
     pub fn partition(&mut self, groups: JsValue) -> Result<(), JsError> {
-        let raw: Vec<Vec<f64>> = serde_wasm_bindgen::from_value(groups).map_err(|_| {
+        let raw = self::groups(&groups).ok_or_else(|| {
             err("partition takes a list of groups of node ids, e.g. [[1,2],[3,4,5]]")
         })?;
         let n = self.nodes();
@@ -202,7 +244,9 @@ impl Playground {
     /// (ms; ratios 0..1); absent ones stay.
     #[wasm_bindgen(js_name = setNetwork)]
     pub fn set_network(&mut self, knobs: JsValue) -> Result<(), JsError> {
-        let knobs: PageNetwork = from_object(knobs, "network knobs", &PageNetwork::FIELDS)?;
+        let knobs = from_object(knobs, "network knobs", &PageNetwork::FIELDS, |get| {
+            PageNetwork::read(get)
+        })?;
         let network = knobs.merged(self.world.network_config()).map_err(err)?;
         self.act(Action::SetNetwork { network })
     }

@@ -62,6 +62,70 @@ impl PageNetwork {
     pub const FIELDS: [&'static str; 4] = ["latencyMin", "latencyMax", "loss", "duplicate"];
 }
 
+/// One field of an object from the page, as read by the façade (which knows
+/// JavaScript values; this module only knows what they held).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Field {
+    /// Absent, `undefined` or `null`.
+    Missing,
+    Number(f64),
+    /// A list of strings.
+    Strings(Vec<String>),
+    /// Anything else, by its JavaScript type name.
+    Other(String),
+}
+
+fn number(what: &str, key: &str, f: Field) -> Result<Option<f64>, String> {
+    match f {
+        Field::Missing => Ok(None),
+        Field::Number(x) => Ok(Some(x)),
+        Field::Strings(_) => Err(format!("{what}: {key} must be a number (got a list)")),
+        Field::Other(t) => Err(format!("{what}: {key} must be a number (got {t})")),
+    }
+}
+
+impl PageConfig {
+    /// Reads a config object field by field: `get(name)` says what the object
+    /// holds under `name`. Unknown keys are caught by [`check_fields`].
+    pub fn read(mut get: impl FnMut(&str) -> Field) -> Result<PageConfig, String> {
+        let w = "cluster config";
+        let mut n = |k: &str| number(w, k, get(k));
+        let mut c = PageConfig {
+            nodes: n("nodes")?,
+            seed: n("seed")?,
+            election_timeout_min: n("electionTimeoutMin")?,
+            election_timeout_max: n("electionTimeoutMax")?,
+            heartbeat_interval: n("heartbeatInterval")?,
+            latency_min: n("latencyMin")?,
+            latency_max: n("latencyMax")?,
+            loss: n("loss")?,
+            duplicate: n("duplicate")?,
+            clients: n("clients")?,
+            bugs: Vec::new(),
+        };
+        match get("bugs") {
+            Field::Missing => {}
+            Field::Strings(b) => c.bugs = b,
+            _ => return Err(format!("{w}: bugs must be a list of names")),
+        }
+        Ok(c)
+    }
+}
+
+impl PageNetwork {
+    /// Reads network knobs field by field (see [`PageConfig::read`]).
+    pub fn read(mut get: impl FnMut(&str) -> Field) -> Result<PageNetwork, String> {
+        let w = "network knobs";
+        let mut n = |k: &str| number(w, k, get(k));
+        Ok(PageNetwork {
+            latency_min: n("latencyMin")?,
+            latency_max: n("latencyMax")?,
+            loss: n("loss")?,
+            duplicate: n("duplicate")?,
+        })
+    }
+}
+
 /// Catches typos in an object's keys (a deserialiser that reads only the fields
 /// it knows would silently ignore `{ node: 3 }`).
 pub fn check_fields(what: &str, keys: &[String], known: &[&str]) -> Result<(), String> {
@@ -398,6 +462,37 @@ mod tests {
             "{e}"
         );
         assert!(check_fields("knobs", &keys(&["loss"]), &PageNetwork::FIELDS).is_ok());
+    }
+
+    #[test]
+    fn reads_objects_field_by_field() {
+        let c = PageConfig::read(|k| match k {
+            "nodes" => Field::Number(3.0),
+            "bugs" => Field::Strings(vec!["forget-vote".into()]),
+            _ => Field::Missing,
+        })
+        .unwrap();
+        assert_eq!(c.nodes, Some(3.0));
+        assert_eq!(c.bugs, vec!["forget-vote".to_string()]);
+        let e = PageConfig::read(|k| match k {
+            "seed" => Field::Other("string".into()),
+            _ => Field::Missing,
+        })
+        .unwrap_err();
+        assert_eq!(e, "cluster config: seed must be a number (got string)");
+        let e = PageConfig::read(|k| match k {
+            "bugs" => Field::Other("string".into()),
+            _ => Field::Missing,
+        })
+        .unwrap_err();
+        assert!(e.contains("bugs must be a list of names"), "{e}");
+        let n = PageNetwork::read(|k| match k {
+            "loss" => Field::Number(0.5),
+            _ => Field::Missing,
+        })
+        .unwrap();
+        assert_eq!(n.loss, Some(0.5));
+        assert!(PageNetwork::read(|_| Field::Strings(vec![])).is_err());
     }
 
     #[test]
