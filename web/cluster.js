@@ -34,6 +34,7 @@ export class Cluster {
     this.bursts = $("bursts");
     this.msgs = new Map();
     this.protos = [];
+    this.pool = [];
     this.stamp = 0;
     $("cluster").addEventListener("click", (e) => {
       const t = e.target.closest("[data-pick]");
@@ -45,6 +46,7 @@ export class Cluster {
   reset(n) {
     for (const g of [this.hulls, this.links, this.nodesG, this.msgsG, this.bursts]) g.replaceChildren();
     this.msgs.clear();
+    this.pool = [];
     this.n = n;
     this.pos = [];
     this.layoutSig = null;
@@ -236,7 +238,7 @@ export class Cluster {
     for (const [id, e] of this.msgs) {
       if (e.seen === stamp) continue;
       this.msgs.delete(id);
-      e.remove();
+      this.recycle(e);
       // Gone before it was due, or onto a cut link or a crashed node: dropped.
       cut ||= new Set(v.partition.cuts.map(([a, b]) => `${a}-${b}`));
       crashed ||= new Set(v.nodes.filter((n) => n.crashed).map((n) => n.id));
@@ -268,18 +270,38 @@ export class Cluster {
     return g;
   }
 
-  /** A message element, cloned from a template per (kind, success). */
+  /**
+   * A message element for (kind, success): a hidden one from the pool, or a
+   * clone of the template. Hundreds come and go every second; reusing them
+   * spares the DOM (and its garbage collector) the churn.
+   */
   makeMessage(id, f, t, k, ok, sent, due) {
     const key = k * 3 + ok + 1;
-    let proto = this.protos[key];
-    if (!proto) proto = this.protos[key] = messageProto(k, ok);
-    const e = proto.cloneNode(true);
+    const pool = this.pool[key] || (this.pool[key] = []);
+    let e = pool.pop();
+    if (e) e.removeAttribute("display");
+    else {
+      const proto = this.protos[key] || (this.protos[key] = messageProto(k, ok));
+      e = proto.cloneNode(true);
+      e.key = key;
+      this.msgsG.appendChild(e);
+      e.tr = e.transform.baseVal.getItem(0);
+    }
     e.pick = `msg:${id}`;
     e.setAttribute("data-pick", e.pick);
-    this.msgsG.appendChild(e);
-    e.tr = e.transform.baseVal.getItem(0);
-    Object.assign(e, { id, f, t, k, ok, sent, due, x: NaN, y: NaN });
+    Object.assign(e, { id, f, t, k, ok, sent, due, x: NaN, y: NaN, path: null });
     return e;
+  }
+
+  /** Hides a message element and keeps it for reuse. */
+  recycle(e) {
+    e.setAttribute("display", "none");
+    e.removeAttribute("data-pick");
+    if (e.sel) {
+      e.sel = false;
+      e.classList.remove("sel");
+    }
+    this.pool[e.key].push(e);
   }
 
   /** What is known of message `id` while it flies: { id, kind, from, to, sentAt, deliverAt }. */

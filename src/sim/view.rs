@@ -201,7 +201,7 @@ pub struct ViewOptions {
     pub max_log: Option<usize>,
     /// Fill in each message's `detail` text.
     pub message_details: bool,
-    /// Leave message traffic (send, deliver, duplicate) out of the event list.
+    /// Leave message traffic (see [`is_traffic`]) out of the event list.
     pub quiet_events: bool,
     /// List the messages in flight (a page may fetch them packed instead, see
     /// `sim::page::packed_messages`).
@@ -220,12 +220,14 @@ impl Default for ViewOptions {
     }
 }
 
-/// Events that are message traffic (left out by [`ViewOptions::quiet_events`]).
+/// Events that are message traffic (left out by [`ViewOptions::quiet_events`]):
+/// sends, deliveries, duplicates, and drops other than by hand.
 pub fn is_traffic(kind: &EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::Send { .. } | EventKind::Deliver { .. } | EventKind::Duplicate { .. }
-    )
+    match kind {
+        EventKind::Send { .. } | EventKind::Deliver { .. } | EventKind::Duplicate { .. } => true,
+        EventKind::Drop { reason, .. } => *reason != DropReason::Manual,
+        _ => false,
+    }
 }
 
 impl View {
@@ -850,7 +852,7 @@ mod tests {
             small
                 .events
                 .iter()
-                .all(|e| !matches!(e.kind, "send" | "deliver" | "duplicate"))
+                .all(|e| !matches!(e.kind, "send" | "deliver" | "duplicate" | "drop"))
         );
     }
 }

@@ -21,7 +21,7 @@ const BUSY = {
   electionTimeoutMax: 1200,
   latencyMin: 100,
   latencyMax: 200,
-  clients: 1,
+  clients: +(process.env.CLIENTS ?? 1),
 };
 
 const env = await setup();
