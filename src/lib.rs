@@ -5,8 +5,11 @@
 //! - [`sim`]: the deterministic discrete-event world (network, faults, clients).
 //! - [`check`]: safety invariants checked as a run goes.
 //! - [`rng`]: the one seeded PRNG every random choice derives from.
+//! - `cli` (native only): the `raft-playground` command line.
 
 pub mod check;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod kv;
 pub mod raft;
 pub mod rng;

@@ -64,9 +64,29 @@ pub struct SeedOutcome {
     pub trace_hash: String,
 }
 
-/// Runs one seed. `trace` is usually `Off` for speed.
-pub fn run_seed(config: &SweepConfig, seed: u64, trace: TraceMode) -> Result<SeedOutcome, String> {
-    let mut world = World::new(config.sim_config(seed), trace, 0)?;
+/// Builds the world of one sweep seed: its config, its fault schedule and the
+/// liveness watch, ready to run to `config.duration`. The CLI's
+/// `run --faults random` goes through here too, so a reproduce command replays
+/// exactly the run a sweep judged.
+pub fn prepare_seed(
+    config: &SweepConfig,
+    seed: u64,
+    trace: TraceMode,
+    recent_events: usize,
+) -> Result<World, String> {
+    prepare_seed_with(config, config.sim_config(seed), trace, recent_events)
+}
+
+/// [`prepare_seed`] with a world config of the caller's (say, the sweep's with a
+/// knob changed); the fault schedule is drawn from `sim.seed`.
+pub fn prepare_seed_with(
+    config: &SweepConfig,
+    sim: SimConfig,
+    trace: TraceMode,
+    recent_events: usize,
+) -> Result<World, String> {
+    let seed = sim.seed;
+    let mut world = World::new(sim, trace, recent_events)?;
     let plan = config.fault_plan();
     for a in random_schedule(seed, &plan) {
         world.schedule_action(a.time, a.action);
@@ -74,10 +94,25 @@ pub fn run_seed(config: &SweepConfig, seed: u64, trace: TraceMode) -> Result<See
     let mut liveness = LivenessWatch::new();
     liveness.set_final_heal(plan.heal_at);
     world.set_observer_liveness(liveness);
+    Ok(world)
+}
+
+/// The liveness verdict of a sweep seed whose world has run to `config.duration`.
+pub fn finish_seed(config: &SweepConfig, world: &mut World) -> Vec<Violation> {
+    world.finish_liveness(config.duration, liveness_bound(config))
+}
+
+/// How long after the final heal a leader and completed requests must appear.
+pub fn liveness_bound(config: &SweepConfig) -> Time {
+    config.heal_phase.saturating_sub(500 * MS)
+}
+
+/// Runs one seed. `trace` is usually `Off` for speed.
+pub fn run_seed(config: &SweepConfig, seed: u64, trace: TraceMode) -> Result<SeedOutcome, String> {
+    let mut world = prepare_seed(config, seed, trace, 0)?;
     world.run_until(config.duration);
     let mut violations = world.violations().to_vec();
-    violations
-        .extend(world.finish_liveness(config.duration, config.heal_phase.saturating_sub(500 * MS)));
+    violations.extend(finish_seed(config, &mut world));
     Ok(SeedOutcome {
         seed,
         violations,
