@@ -5,7 +5,7 @@ use crate::cli::args::{Faults, RunArgs, format_duration};
 use crate::raft::{Bugs, NodeId, RoleKind, Term, Time};
 use crate::sim::config::{ClientConfig, SimConfig, TraceMode};
 use crate::sim::event::{DropReason, Event, EventKind};
-use crate::sim::sweep::{SweepConfig, finish_seed, prepare_seed_with};
+use crate::sim::sweep::{Ended, SweepConfig, drive, finish_seed, prepare_seed_with};
 use crate::sim::world::World;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -235,6 +235,8 @@ impl RunStats {
 #[derive(Clone, Debug)]
 pub struct RunReport {
     pub options: RunOptions,
+    /// Whether the run reached its end (or was stopped as a message storm).
+    pub ended: Ended,
     pub config: SimConfig,
     pub stats: RunStats,
     pub violations: Vec<Violation>,
@@ -275,16 +277,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
         seen = trace.event_count();
     };
     take_new(&world, &mut stats);
-    while let Some(t) = world.next_event_time() {
-        if t > options.duration {
-            break;
-        }
-        world.step();
-        take_new(&world, &mut stats);
-    }
-    world.run_until(options.duration);
-    let mut violations = world.violations().to_vec();
-    if options.faults == Faults::Random {
+    let (ended, mut violations) = drive(&mut world, options.duration, false, |w| {
+        take_new(w, &mut stats)
+    });
+    if options.faults == Faults::Random && ended == Ended::Completed {
         violations.extend(finish_seed(&sweep, &mut world));
     }
     // Requests still unanswered are reported as failed (client_fail events).
@@ -302,6 +298,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
     });
     Ok(RunReport {
         options: options.clone(),
+        ended,
         stats,
         violations,
         final_leader,
@@ -410,6 +407,13 @@ impl RunReport {
             }
         );
         let _ = writeln!(w, "  events:      {}", s.events);
+        if self.ended == Ended::Storm {
+            let _ = writeln!(
+                w,
+                "  stopped:     message storm at {} (see the last violation)",
+                ms(self.violations.last().map_or(0, |v| v.time))
+            );
+        }
         for (i, v) in self.violations.iter().enumerate() {
             let _ = writeln!(w, "violation {}: {}", i + 1, describe_violation(v));
         }

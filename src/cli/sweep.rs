@@ -5,7 +5,7 @@ use crate::cli::args::Faults;
 use crate::cli::run::{RunOptions, describe_violation, sweep_config};
 use crate::raft::{Bugs, Time};
 use crate::sim::config::TraceMode;
-use crate::sim::sweep::{SeedOutcome, SweepConfig, run_seed};
+use crate::sim::sweep::{SeedOutcome, SweepConfig, run_seed_with};
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -82,7 +82,8 @@ impl SweepSummary {
     }
 }
 
-/// Runs the seeds on `options.jobs` threads. `on_violation` sees each violating
+/// Runs the seeds on `options.jobs` threads; each seed stops at its first
+/// safety violation (its reproduce command shows the whole run). `on_violation` sees each violating
 /// seed in seed order as soon as every seed before it is done; `on_progress` is
 /// called now and then (at most every 100 ms) and once at the end.
 pub fn sweep(
@@ -127,7 +128,7 @@ pub fn sweep(
                     if i > last || (stop && i > first_bad.load(Ordering::Relaxed)) {
                         break;
                     }
-                    let outcome = run_seed(config, start + i, TraceMode::Off)
+                    let outcome = run_seed_with(config, start + i, TraceMode::Off, true)
                         .expect("validated before the sweep");
                     if stop && !outcome.violations.is_empty() {
                         first_bad.fetch_min(i, Ordering::Relaxed);
