@@ -57,8 +57,10 @@ struct NodeState {
     role: Option<RoleKind>,
     /// The term of the last `Role` event.
     role_term: Term,
-    /// The node's commit index (volatile: 0 after a crash).
+    /// The node's commit index (volatile: 0 after a crash), as judged so far.
     commit: LogIndex,
+    /// A `Commit` not judged yet (see [`Checker::observe`]); 0 if none.
+    pending_commit: LogIndex,
     /// The node's log is checked against the committed prefix up to here
     /// (`verified <= min(commit, log.len())`).
     verified: LogIndex,
@@ -83,6 +85,11 @@ impl NodeState {
 /// Dedupe key: at most one violation per key.
 type Key = (Property, u64, u64);
 
+/// At most this many violations of one property are reported in a run; further
+/// distinct ones are only counted ([`Checker::suppressed`]). One broken rule tends to
+/// break the same property at every later index: the first reports say it all.
+pub const MAX_REPORTS_PER_PROPERTY: usize = 8;
+
 /// The continuous safety checker; see the module docs.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
@@ -105,7 +112,11 @@ pub struct Checker {
     applied: BTreeMap<LogIndex, (u64, EntryData, NodeId)>,
     /// Every acknowledged write: (index, client, seq).
     acked: BTreeSet<(LogIndex, ClientId, u64)>,
+    /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
+    pending: Option<(NodeId, Time)>,
     reported: BTreeSet<Key>,
+    per_property: BTreeMap<Property, usize>,
+    suppressed: usize,
     violations: Vec<Violation>,
 }
 
@@ -123,9 +134,21 @@ impl Checker {
     /// distinct violation is reported once (one per property and key: the term for
     /// Election Safety, the index for the log properties, the node and term for
     /// per-node properties).
+    ///
+    /// A `Commit` is judged once the rest of its node's `Ready` has been seen: at the
+    /// next event about another node or at a later time (or at [`Checker::flush`]),
+    /// so the checker does not depend on whether the simulator emits a `Ready`'s
+    /// persistence events before or after its `Commit`.
     pub fn observe(&mut self, event: &Event) -> Vec<Violation> {
         let mut out = Vec::new();
         let t = event.time;
+        if let Some((pending, at)) = self.pending {
+            let other = node_of(&event.kind).is_some_and(|n| n != pending);
+            let own_fault = matches!(event.kind, EventKind::Crash { node } | EventKind::Restart { node } if node == pending);
+            if t != at || other || own_fault {
+                self.judge_pending(&mut out);
+            }
+        }
         match &event.kind {
             EventKind::HardState {
                 node,
@@ -141,8 +164,8 @@ impl Checker {
             }
             EventKind::Commit { node, index } => {
                 let ns = self.node_mut(*node);
-                ns.commit = ns.commit.max(*index);
-                self.advance_node_commit(&mut out, t, *node);
+                ns.pending_commit = ns.pending_commit.max(*index);
+                self.pending = Some((*node, t));
             }
             EventKind::Apply { node, index, data } => {
                 self.on_apply(&mut out, t, *node, *index, data)
@@ -157,12 +180,14 @@ impl Checker {
                 let ns = self.node_mut(*node);
                 ns.role = None;
                 ns.commit = 0;
+                ns.pending_commit = 0;
                 ns.verified = 0;
             }
             EventKind::Restart { node } => {
                 let ns = self.node_mut(*node);
                 ns.role = Some(RoleKind::Follower);
                 ns.commit = 0;
+                ns.pending_commit = 0;
                 ns.verified = 0;
             }
             // Network, client bookkeeping, faults without state, and our own echoes.
@@ -172,15 +197,41 @@ impl Checker {
         out
     }
 
+    /// Judges a `Commit` still waiting for the rest of its `Ready` (see
+    /// [`Checker::observe`]); call it at the end of a run. Returns what it revealed.
+    pub fn flush(&mut self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.judge_pending(&mut out);
+        self.violations.extend(out.iter().cloned());
+        out
+    }
+
     /// Every violation reported so far, in the order found.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
-    /// The longest committed prefix seen in the cluster (indexes a node committed
-    /// and whose entries the checker has seen in that node's log).
+    /// Distinct violations found but not reported, past
+    /// [`MAX_REPORTS_PER_PROPERTY`] for their property.
+    pub fn suppressed(&self) -> usize {
+        self.suppressed
+    }
+
+    /// The longest committed prefix seen in the cluster: indexes a node committed
+    /// and whose entries the checker has seen in that node's log (a `Commit` counts
+    /// once judged: see [`Checker::observe`]).
     pub fn committed_len(&self) -> LogIndex {
         self.committed.len() as LogIndex
+    }
+
+    fn judge_pending(&mut self, out: &mut Vec<Violation>) {
+        let Some((node, t)) = self.pending.take() else {
+            return;
+        };
+        let ns = self.node_mut(node);
+        ns.commit = ns.commit.max(ns.pending_commit);
+        ns.pending_commit = 0;
+        self.advance_node_commit(out, t, node);
     }
 
     // ----- handlers -------------------------------------------------------------------
@@ -527,10 +578,10 @@ impl Checker {
         // Acknowledged writes in the differing range that this node replaced.
         let mut lost = Vec::new();
         for &(index, client, seq) in self.acked.range((first, 0, 0)..=(last, u64::MAX, u64::MAX)) {
-            if let Some(slot) = ns.slot(index) {
-                if slot.cmd != Some((client, seq)) {
-                    lost.push((index, client, seq, *slot));
-                }
+            if let Some(slot) = ns.slot(index)
+                && slot.cmd != Some((client, seq))
+            {
+                lost.push((index, client, seq, *slot));
             }
         }
         self.report(
@@ -690,6 +741,12 @@ impl Checker {
         if !self.reported.insert(key) {
             return;
         }
+        let count = self.per_property.entry(key.0).or_insert(0);
+        if *count >= MAX_REPORTS_PER_PROPERTY {
+            self.suppressed += 1;
+            return;
+        }
+        *count += 1;
         nodes.sort_unstable();
         nodes.dedup();
         out.push(Violation {
@@ -700,6 +757,22 @@ impl Checker {
             term,
             explanation: explanation(),
         });
+    }
+}
+
+/// The node an event is about, if any.
+fn node_of(kind: &EventKind) -> Option<NodeId> {
+    match kind {
+        EventKind::Role { node, .. }
+        | EventKind::HardState { node, .. }
+        | EventKind::LogAppend { node, .. }
+        | EventKind::LogTruncate { node, .. }
+        | EventKind::Commit { node, .. }
+        | EventKind::Apply { node, .. }
+        | EventKind::Crash { node }
+        | EventKind::Restart { node }
+        | EventKind::ForceTimeout { node } => Some(*node),
+        _ => None,
     }
 }
 

@@ -156,17 +156,19 @@ impl LivenessWatch {
     }
 
     fn end_reign(&mut self, node: NodeId, t: Time) {
-        if let Some(i) = self.in_power.remove(&node) {
-            if let Some(r) = self.reigns.get_mut(i) {
-                r.end = Some(t);
-            }
+        if let Some(r) = self
+            .in_power
+            .remove(&node)
+            .and_then(|i| self.reigns.get_mut(i))
+        {
+            r.end = Some(t);
         }
     }
 }
 
-/// Virtual µs as milliseconds, e.g. "1250.5 ms".
+/// Virtual µs as milliseconds, e.g. "1250 ms" or "0.100 ms".
 fn fmt_time(us: Time) -> String {
-    if us % 1000 == 0 {
+    if us.is_multiple_of(1000) {
         format!("{} ms", us / 1000)
     } else {
         format!("{}.{:03} ms", us / 1000, us % 1000)

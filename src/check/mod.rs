@@ -9,10 +9,12 @@
 //!   client requests after the final heal).
 //!
 //! The checker sees only the events of [`crate::sim::event`], never the nodes.
-//! It assumes what the simulator guarantees about their order: events come in
-//! time order, and the events one node's `Ready` produced are emitted together,
-//! persistence first (`HardState`, `LogTruncate`, `LogAppend`, in the order
-//! written), then `Role`/`Commit`, then `Apply`.
+//! It assumes events come in time order and that the events of one node's `Ready`
+//! are emitted together at one time. Within a `Ready` the order of persistence
+//! events (`HardState`, `LogTruncate`, `LogAppend`) and `Role`/`Commit` events
+//! does not matter: a `Commit` is judged once the rest of its `Ready` has been seen
+//! (at the next event about another node or at a later time; call
+//! [`Checker::flush`] at the end of a run).
 
 mod checker;
 pub mod liveness;
@@ -21,6 +23,6 @@ pub mod violation;
 #[cfg(test)]
 mod tests;
 
-pub use checker::Checker;
+pub use checker::{Checker, MAX_REPORTS_PER_PROPERTY};
 pub use liveness::LivenessWatch;
 pub use violation::{Property, Violation};

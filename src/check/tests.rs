@@ -1,7 +1,7 @@
 //! Unit tests of the checker: one violating stream per property, correct streams
 //! that must stay silent, a garbage fuzz loop, and the liveness watch.
 
-use super::{Checker, LivenessWatch, Property, Violation};
+use super::{Checker, LivenessWatch, MAX_REPORTS_PER_PROPERTY, Property, Violation};
 use crate::kv::{Command, Op};
 use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
 use crate::rng::Rng;
@@ -127,8 +127,16 @@ impl Stream {
         self
     }
 
+    /// Judges a pending `Commit` (what the end of a run does).
+    fn flush(&mut self) -> &mut Self {
+        let found = self.checker.flush();
+        self.found.extend(found);
+        self
+    }
+
     /// The single violation found, checked to be of `property`.
-    fn only(&self, property: Property) -> &Violation {
+    fn only(&mut self, property: Property) -> &Violation {
+        self.flush();
         assert_eq!(
             self.found.len(),
             1,
@@ -141,7 +149,8 @@ impl Stream {
         &self.found[0]
     }
 
-    fn none(&self) {
+    fn none(&mut self) {
+        self.flush();
         assert!(
             self.found.is_empty(),
             "expected no violation, got {:#?}",
@@ -191,7 +200,7 @@ fn healthy() -> Stream {
 
 #[test]
 fn healthy_run_has_no_violation() {
-    let s = healthy();
+    let mut s = healthy();
     s.none();
     assert_eq!(s.checker.committed_len(), 4);
 }
@@ -440,7 +449,7 @@ fn acked_write_that_is_not_the_committed_entry() {
     // An ack ahead of the commit is checked when the index commits.
     s.append(1, 3, 1, cmd(2, 2)).ok(2, 9, 3);
     assert_eq!(s.found.len(), 1);
-    s.commit(1, 3);
+    s.commit(1, 3).flush();
     assert_eq!(s.found.len(), 2);
     assert_eq!(
         (s.found[1].property, s.found[1].index),
@@ -457,7 +466,8 @@ fn acked_write_replaced_on_a_node() {
         .ok(3, 7, 2);
     s.append(2, 1, 1, EntryData::Noop)
         .append(2, 2, 5, EntryData::Noop)
-        .commit(2, 2);
+        .commit(2, 2)
+        .flush();
     assert_eq!(s.found.len(), 2, "{:#?}", s.found);
     assert_eq!(s.found[0].property, Property::CommittedEntriesStable);
     let v = &s.found[1];
@@ -468,6 +478,72 @@ fn acked_write_replaced_on_a_node() {
     assert_eq!(
         v.explanation,
         "Client 3's write (seq 7), acknowledged at index 2, was replaced by a term-5 no-op on node 2."
+    );
+}
+
+/// The events of one `Ready` share a time; whether the simulator emits the
+/// `Commit` before or after the `Ready`'s truncation and appends, it is judged on
+/// the log as the `Ready` left it.
+#[test]
+fn a_commit_is_judged_after_the_rest_of_its_ready() {
+    for commit_first in [false, true] {
+        let mut s = Stream::new(&[1, 2]);
+        s.append(1, 1, 1, EntryData::Noop)
+            .append(1, 2, 2, EntryData::Noop)
+            .commit(1, 2);
+        // Node 2 holds a stale uncommitted entry at index 2, then one Ready (at one
+        // instant) replaces it and commits index 2.
+        s.append(2, 1, 1, EntryData::Noop)
+            .append(2, 2, 1, cmd(1, 1));
+        s.time += 1;
+        let t = s.time;
+        let mut ready = vec![
+            EventKind::LogTruncate { node: 2, from: 2 },
+            EventKind::LogAppend {
+                node: 2,
+                index: 2,
+                entry: Entry::noop(2),
+            },
+        ];
+        let commit = EventKind::Commit { node: 2, index: 2 };
+        if commit_first {
+            ready.insert(0, commit)
+        } else {
+            ready.push(commit)
+        }
+        for kind in ready {
+            let found = s.checker.observe(&Event { time: t, kind });
+            s.found.extend(found);
+        }
+        s.apply(1, 1, EntryData::Noop);
+        s.none();
+        assert_eq!(s.checker.committed_len(), 2);
+    }
+    // A Commit of the same node at a later time is judged on its own.
+    let mut s = Stream::new(&[1]);
+    s.append(1, 1, 1, EntryData::Noop)
+        .commit(1, 1)
+        .truncate(1, 1);
+    assert_eq!(s.only(Property::CommittedEntriesStable).index, Some(1));
+}
+
+#[test]
+fn a_broken_run_does_not_flood() {
+    // Two nodes applying different data at 50 indexes: 50 distinct violations of
+    // one property, of which the first MAX_REPORTS_PER_PROPERTY are reported.
+    let mut s = Stream::new(&[1, 2]);
+    for i in 1..=50 {
+        s.apply(1, i, EntryData::Noop).apply(2, i, cmd(1, i));
+    }
+    s.flush();
+    assert_eq!(s.found.len(), MAX_REPORTS_PER_PROPERTY);
+    assert_eq!(s.checker.suppressed(), 50 - MAX_REPORTS_PER_PROPERTY);
+    assert_eq!(s.found[0].index, Some(1));
+    // Another property still gets reported.
+    s.hard(1, 5, None).hard(1, 4, None);
+    assert_eq!(
+        s.found.last().map(|v| v.property),
+        Some(Property::TermMonotonic)
     );
 }
 
