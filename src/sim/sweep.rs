@@ -1,8 +1,8 @@
 //! One seed of a random-fault sweep: a cluster with busy clients, a random fault
 //! schedule, the checker on, and liveness judged after the final heal.
 
-use crate::check::{Property, Violation};
 use crate::check::liveness::LivenessWatch;
+use crate::check::{Property, Violation};
 use crate::raft::{Bugs, Time};
 use crate::sim::config::{ClientConfig, MS, SECOND, SimConfig, TraceMode};
 use crate::sim::faults::{FaultPlan, random_schedule};
@@ -157,6 +157,7 @@ pub fn drive(
     }
     if ended == Ended::Completed {
         world.run_until(until);
+        world.flush_checker();
     }
     let mut violations = world.violations().to_vec();
     if ended == Ended::Storm {
