@@ -6,8 +6,11 @@
 //! - [`check`]: safety invariants checked as a run goes.
 //! - [`rng`]: the one seeded PRNG every random choice derives from.
 //! - `wasm` (wasm32 only): the JavaScript bindings for the browser build.
+//! - `cli` (native only): the `raft-playground` command line.
 
 pub mod check;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod kv;
 pub mod raft;
 pub mod rng;

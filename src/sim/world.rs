@@ -995,6 +995,20 @@ impl World {
         found
     }
 
+    /// Judges what the checker still holds back (a `Commit` waiting for the rest
+    /// of its `Ready`); call it when a run ends. Returns the violations it revealed.
+    pub fn flush_checker(&mut self) -> Vec<Violation> {
+        let found = self.checker.flush();
+        for v in &found {
+            self.trace.record(&Event {
+                time: self.now,
+                kind: EventKind::Violation(v.clone()),
+            });
+            self.violations.push(v.clone());
+        }
+        found
+    }
+
     /// Like [`World::leader`], ignoring one node (say, a leader cut off in a minority).
     pub fn leader_excluding(&self, excluded: NodeId) -> Option<NodeId> {
         self.servers
