@@ -4,10 +4,12 @@
 //! - [`kv`]: the key-value state machine on top of the log.
 //! - [`sim`]: the deterministic discrete-event world (network, faults, clients).
 //! - [`check`]: safety invariants checked as a run goes.
+//! - [`scenario`]: scenarios, shareable links, JSON files and the preset gallery.
 //! - [`rng`]: the one seeded PRNG every random choice derives from.
 
 pub mod check;
 pub mod kv;
 pub mod raft;
 pub mod rng;
+pub mod scenario;
 pub mod sim;
