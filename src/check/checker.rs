@@ -1,25 +1,886 @@
-//! TEMPORARY placeholder until the checker branch lands (replaced on merge).
-use crate::check::Violation;
-use crate::raft::{LogIndex, NodeId};
-use crate::sim::event::Event;
+//! The continuous safety checker.
+//!
+//! # Data structures
+//! - Per node, a shadow of its persisted log: one [`Slot`] per index holding the
+//!   entry's term, a hash of its data, the client command it carries, and a rolling
+//!   prefix hash `h[i] = chain(h[i-1], term_i, hash(data_i))`. Two logs hold the
+//!   same prefix up to `i` iff their `h[i]` are equal (up to 64-bit hash
+//!   collisions, which can only hide a violation, never invent one).
+//! - The cluster's committed prefix: one [`Committed`] per index (the entry, its
+//!   prefix hash along the committed chain, the first node seen committing it and
+//!   the term it was committed in). It only grows; the first commit of an index wins.
+//! - Maps for the facts that must hold over the whole run: leader per term, vote
+//!   per (node, term), prefix hash per (index, term), first applied data per index,
+//!   acknowledged client writes per index.
+//!
+//! Every event costs O(log n) (map look-ups, binary searches over prefix hashes),
+//! except that extending the committed prefix costs O(1) per new committed index.
+//! Logs are never rescanned.
 
+use super::violation::{Property, Violation};
+use crate::kv::{ClientId, Op};
+use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
+use crate::sim::event::{Event, EventKind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+
+/// One entry of a shadow log: everything the checks need, without the data itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    term: Term,
+    /// Hash of the entry's data.
+    data: u64,
+    /// Rolling hash of the log up to and including this entry.
+    prefix: u64,
+    /// The client command the entry carries (`None` for a no-op).
+    cmd: Option<(ClientId, u64)>,
+}
+
+/// One index of the cluster's committed prefix.
+#[derive(Clone, Copy, Debug)]
+struct Committed {
+    /// The entry; `slot.prefix` is along the committed chain itself.
+    slot: Slot,
+    /// The first node seen committing this index.
+    node: NodeId,
+    /// The term the first committing node was in: the term it was committed in.
+    commit_term: Term,
+}
+
+#[derive(Clone, Debug, Default)]
+struct NodeState {
+    /// The shadow of the persisted log; `log[i - 1]` is index `i`.
+    log: Vec<Slot>,
+    /// The persisted `currentTerm`.
+    hard_term: Term,
+    /// The current role (`None` while crashed or before any role is known).
+    role: Option<RoleKind>,
+    /// The term of the last `Role` event.
+    role_term: Term,
+    /// The node's commit index (volatile: 0 after a crash), as judged so far.
+    commit: LogIndex,
+    /// A `Commit` not judged yet (see [`Checker::observe`]); 0 if none.
+    pending_commit: LogIndex,
+    /// The node's log is checked against the committed prefix up to here
+    /// (`verified <= min(commit, log.len())`).
+    verified: LogIndex,
+}
+
+impl NodeState {
+    fn len(&self) -> LogIndex {
+        self.log.len() as LogIndex
+    }
+
+    fn slot(&self, index: LogIndex) -> Option<&Slot> {
+        get(&self.log, index)
+    }
+
+    /// Leader of its role term, and has not persisted a newer term (a leader that
+    /// just learnt of a higher term persists it before its role event follows).
+    fn is_current_leader(&self) -> bool {
+        self.role == Some(RoleKind::Leader) && self.hard_term <= self.role_term
+    }
+}
+
+/// Dedupe key: at most one violation per key.
+type Key = (Property, u64, u64);
+
+/// At most this many violations of one property are reported in a run; further
+/// distinct ones are only counted ([`Checker::suppressed`]). One broken rule tends to
+/// break the same property at every later index: the first reports say it all.
+pub const MAX_REPORTS_PER_PROPERTY: usize = 8;
+
+/// The continuous safety checker; see the module docs.
+#[derive(Clone, Debug, Default)]
 pub struct Checker {
+    nodes: BTreeMap<NodeId, NodeState>,
+    /// Term -> the first node seen becoming its leader.
+    leaders: BTreeMap<Term, NodeId>,
+    /// (voter, term) -> the first candidate it voted for.
+    votes: BTreeMap<(NodeId, Term), NodeId>,
+    /// (index, term) -> (prefix hash, first node seen holding it). Kept after
+    /// truncation: in a correct Raft (index, term) identifies one entry and one
+    /// prefix over the whole run.
+    entries: BTreeMap<(LogIndex, Term), (u64, NodeId)>,
+    /// The cluster's committed prefix; `committed[i - 1]` is index `i`.
+    committed: Vec<Committed>,
+    /// Monotone stack over the committed prefix: `(last index of a batch, its
+    /// commit term)`, terms strictly increasing upwards. Answers "the highest
+    /// committed index committed in a term < T" by binary search.
+    commit_terms: Vec<(LogIndex, Term)>,
+    /// Index -> (data hash, data, node) of the first application seen.
+    applied: BTreeMap<LogIndex, (u64, EntryData, NodeId)>,
+    /// Every acknowledged write: (index, client, seq).
+    acked: BTreeSet<(LogIndex, ClientId, u64)>,
+    /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
+    pending: Option<(NodeId, Time)>,
+    reported: BTreeSet<Key>,
+    per_property: BTreeMap<Property, usize>,
+    suppressed: usize,
     violations: Vec<Violation>,
 }
 
 impl Checker {
-    pub fn new(_nodes: &[NodeId]) -> Self {
-        Checker {
-            violations: Vec::new(),
+    /// A checker for a cluster of `nodes` (events naming other nodes are checked too).
+    pub fn new(nodes: &[NodeId]) -> Self {
+        let mut checker = Checker::default();
+        for &n in nodes {
+            checker.nodes.entry(n).or_default();
         }
+        checker
     }
-    pub fn observe(&mut self, _event: &Event) -> Vec<Violation> {
-        Vec::new()
+
+    /// Feeds one event; returns the violations it revealed (possibly empty). Each
+    /// distinct violation is reported once (one per property and key: the term for
+    /// Election Safety, the index for the log properties, the node and term for
+    /// per-node properties).
+    ///
+    /// A `Commit` is judged once the rest of its node's `Ready` has been seen: at the
+    /// next event about another node or at a later time (or at [`Checker::flush`]),
+    /// so the checker does not depend on whether the simulator emits a `Ready`'s
+    /// persistence events before or after its `Commit`.
+    pub fn observe(&mut self, event: &Event) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let t = event.time;
+        if let Some((pending, at)) = self.pending {
+            let other = node_of(&event.kind).is_some_and(|n| n != pending);
+            let own_fault = matches!(event.kind, EventKind::Crash { node } | EventKind::Restart { node } if node == pending);
+            if t != at || other || own_fault {
+                self.judge_pending(&mut out);
+            }
+        }
+        match &event.kind {
+            EventKind::HardState {
+                node,
+                term,
+                voted_for,
+            } => self.on_hard_state(&mut out, t, *node, *term, *voted_for),
+            EventKind::Role { node, role, term } => self.on_role(&mut out, t, *node, *role, *term),
+            EventKind::LogAppend { node, index, entry } => {
+                self.on_append(&mut out, t, *node, *index, entry)
+            }
+            EventKind::LogTruncate { node, from } => {
+                self.on_truncate(&mut out, t, *node, *from, false)
+            }
+            EventKind::Commit { node, index } => {
+                let ns = self.node_mut(*node);
+                ns.pending_commit = ns.pending_commit.max(*index);
+                self.pending = Some((*node, t));
+            }
+            EventKind::Apply { node, index, data } => {
+                self.on_apply(&mut out, t, *node, *index, data)
+            }
+            EventKind::ClientOk {
+                client, seq, index, ..
+            } => {
+                self.acked.insert((*index, *client, *seq));
+                self.check_ack(&mut out, t, *index, *client, *seq);
+            }
+            EventKind::Crash { node } => {
+                let ns = self.node_mut(*node);
+                ns.role = None;
+                ns.commit = 0;
+                ns.pending_commit = 0;
+                ns.verified = 0;
+            }
+            EventKind::Restart { node } => {
+                let ns = self.node_mut(*node);
+                ns.role = Some(RoleKind::Follower);
+                ns.commit = 0;
+                ns.pending_commit = 0;
+                ns.verified = 0;
+            }
+            // Network, client bookkeeping, faults without state, and our own echoes.
+            _ => {}
+        }
+        self.violations.extend(out.iter().cloned());
+        out
     }
+
+    /// Judges a `Commit` still waiting for the rest of its `Ready` (see
+    /// [`Checker::observe`]); call it at the end of a run. Returns what it revealed.
+    pub fn flush(&mut self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.judge_pending(&mut out);
+        self.violations.extend(out.iter().cloned());
+        out
+    }
+
+    /// Every violation reported so far, in the order found.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
+
+    /// Distinct violations found but not reported, past
+    /// [`MAX_REPORTS_PER_PROPERTY`] for their property.
+    pub fn suppressed(&self) -> usize {
+        self.suppressed
+    }
+
+    /// The longest committed prefix seen in the cluster: indexes a node committed
+    /// and whose entries the checker has seen in that node's log (a `Commit` counts
+    /// once judged: see [`Checker::observe`]).
     pub fn committed_len(&self) -> LogIndex {
-        0
+        self.committed.len() as LogIndex
+    }
+
+    fn judge_pending(&mut self, out: &mut Vec<Violation>) {
+        let Some((node, t)) = self.pending.take() else {
+            return;
+        };
+        let ns = self.node_mut(node);
+        ns.commit = ns.commit.max(ns.pending_commit);
+        ns.pending_commit = 0;
+        self.advance_node_commit(out, t, node);
+    }
+
+    // ----- handlers -------------------------------------------------------------------
+
+    fn on_hard_state(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        node: NodeId,
+        term: Term,
+        voted_for: Option<NodeId>,
+    ) {
+        let ns = self.node_mut(node);
+        let previous = ns.hard_term;
+        ns.hard_term = term;
+        if term < previous {
+            self.report(
+                out,
+                (Property::TermMonotonic, node, term),
+                t,
+                vec![node],
+                None,
+                Some(term),
+                || format!("Node {node}'s persisted term went back from {previous} to {term}."),
+            );
+        }
+        if let Some(candidate) = voted_for {
+            match self.votes.get(&(node, term)).copied() {
+                None => {
+                    self.votes.insert((node, term), candidate);
+                }
+                Some(first) if first != candidate => self.report(
+                    out,
+                    (Property::OneVotePerTerm, node, term),
+                    t,
+                    vec![node, first, candidate],
+                    None,
+                    Some(term),
+                    || {
+                        format!(
+                            "Node {node} voted for node {first} and then for node {candidate} in term {term}."
+                        )
+                    },
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn on_role(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        node: NodeId,
+        role: RoleKind,
+        term: Term,
+    ) {
+        let ns = self.node_mut(node);
+        ns.role = Some(role);
+        ns.role_term = term;
+        if role != RoleKind::Leader {
+            return;
+        }
+        match self.leaders.get(&term).copied() {
+            None => {
+                self.leaders.insert(term, node);
+            }
+            Some(first) if first != node => self.report(
+                out,
+                (Property::ElectionSafety, term, 0),
+                t,
+                vec![first, node],
+                None,
+                Some(term),
+                || {
+                    let (a, b) = (first.min(node), first.max(node));
+                    format!("Nodes {a} and {b} both became leader of term {term}.")
+                },
+            ),
+            Some(_) => {}
+        }
+        // Leader Completeness: every entry committed in a term < `term` must be in
+        // the new leader's log. The committed prefix up to the last such index is
+        // exactly what must be there (the prefix hash covers everything before it).
+        let required = self.required_len(term);
+        self.check_leader_has(out, t, node, term, required, true);
+    }
+
+    fn on_append(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        node: NodeId,
+        index: LogIndex,
+        entry: &Entry,
+    ) {
+        let len = self.node_mut(node).len();
+        if index == 0 || index > len.saturating_add(1) {
+            return; // a gap: nothing sensible to chain onto (never happens in a real run)
+        }
+        if index <= len {
+            // Appending over an existing entry is an overwrite: a truncation first.
+            self.on_truncate(out, t, node, index, true);
+        }
+        let data = hash_of(&entry.data);
+        let ns = self.node_mut(node);
+        let prev = ns.log.last().map_or(0, |s| s.prefix);
+        let slot = Slot {
+            term: entry.term,
+            data,
+            prefix: chain(prev, entry.term, data),
+            cmd: command_of(&entry.data),
+        };
+        ns.log.push(slot);
+        let commit = ns.commit;
+
+        // Log Matching: (index, term) names one prefix over the whole run.
+        match self.entries.get(&(index, entry.term)).copied() {
+            None => {
+                self.entries
+                    .insert((index, entry.term), (slot.prefix, node));
+            }
+            Some((prefix, other)) if prefix != slot.prefix => {
+                let term = entry.term;
+                self.report(
+                    out,
+                    (Property::LogMatching, index, term),
+                    t,
+                    vec![other, node],
+                    Some(index),
+                    Some(term),
+                    || {
+                        let (a, b) = (other.min(node), other.max(node));
+                        if a == b {
+                            format!(
+                                "Node {a} held a term-{term} entry at index {index} twice, with different logs up to it."
+                            )
+                        } else {
+                            format!(
+                                "Nodes {a} and {b} both hold a term-{term} entry at index {index}, but their logs up to it differ."
+                            )
+                        }
+                    },
+                );
+            }
+            Some(_) => {}
+        }
+        if index <= commit {
+            // The node had already declared this index committed (only after a
+            // truncation of committed entries, or an unusual event order).
+            self.advance_node_commit(out, t, node);
+        }
+    }
+
+    fn on_truncate(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        node: NodeId,
+        from: LogIndex,
+        overwrite: bool,
+    ) {
+        let from = from.max(1);
+        let ns = self.node_mut(node);
+        if from > ns.len() {
+            return; // removes nothing
+        }
+        let leader_term = ns.is_current_leader().then_some(ns.role_term);
+        let commit = ns.commit;
+        ns.log.truncate(to_usize(from - 1));
+        ns.verified = ns.verified.min(from - 1);
+
+        if let Some(term) = leader_term {
+            self.report(
+                out,
+                (Property::LeaderAppendOnly, node, term),
+                t,
+                vec![node],
+                Some(from),
+                Some(term),
+                || {
+                    if overwrite {
+                        format!("Node {node}, leader of term {term}, overwrote its own entry at index {from}.")
+                    } else {
+                        format!("Node {node}, leader of term {term}, deleted its own entries from index {from} on.")
+                    }
+                },
+            );
+        }
+        if from <= commit {
+            self.report(
+                out,
+                (Property::CommittedEntriesStable, from, 0),
+                t,
+                vec![node],
+                Some(from),
+                None,
+                || {
+                    format!(
+                        "Node {node} removed its log entries from index {from} on, although it had committed up to index {commit}."
+                    )
+                },
+            );
+        }
+    }
+
+    fn on_apply(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        node: NodeId,
+        index: LogIndex,
+        data: &EntryData,
+    ) {
+        let hash = hash_of(data);
+        match self.applied.get(&index) {
+            None => {
+                self.applied.insert(index, (hash, data.clone(), node));
+            }
+            Some((first_hash, first_data, first_node)) if *first_hash != hash => {
+                let (first_node, first) = (*first_node, describe_data(first_data));
+                self.report(
+                    out,
+                    (Property::StateMachineSafety, index, 0),
+                    t,
+                    vec![first_node, node],
+                    Some(index),
+                    None,
+                    || {
+                        let now = describe_data(data);
+                        if first_node == node {
+                            format!("Node {node} applied {now} at index {index}, after having applied {first} there.")
+                        } else {
+                            format!(
+                                "Node {node} applied {now} at index {index}, but node {first_node} had applied {first} there."
+                            )
+                        }
+                    },
+                );
+            }
+            Some(_) => {}
+        }
+    }
+
+    // ----- commits ---------------------------------------------------------------------
+
+    /// Checks the node's log over its newly committed range against the committed
+    /// prefix, and extends the committed prefix with what is new to the cluster.
+    fn advance_node_commit(&mut self, out: &mut Vec<Violation>, t: Time, node: NodeId) {
+        let Some(ns) = self.nodes.get(&node) else {
+            return;
+        };
+        let top = ns.commit.min(ns.len());
+        if top <= ns.verified {
+            return;
+        }
+        let verified = ns.verified;
+        let known = self.committed_len();
+        let overlap = top.min(known);
+
+        // Committed Entries Stable: what the node commits must be what was committed.
+        if overlap > verified {
+            let mine = ns.slot(overlap).map(|s| s.prefix);
+            let theirs = get(&self.committed, overlap).map(|c| c.slot.prefix);
+            if mine != theirs {
+                let first = first_mismatch(&ns.log, &self.committed, overlap);
+                self.report_commit_mismatch(out, t, node, first, overlap);
+            }
+        }
+
+        // New to the cluster: extend the committed prefix.
+        if top > known {
+            let Some(ns) = self.nodes.get(&node) else {
+                return;
+            };
+            let commit_term = ns.hard_term.max(ns.role_term);
+            let mut prev = self.committed.last().map_or(0, |c| c.slot.prefix);
+            for i in known + 1..=top {
+                let Some(slot) = ns.slot(i).copied() else {
+                    break;
+                };
+                prev = chain(prev, slot.term, slot.data);
+                self.committed.push(Committed {
+                    slot: Slot {
+                        prefix: prev,
+                        ..slot
+                    },
+                    node,
+                    commit_term,
+                });
+            }
+            while self
+                .commit_terms
+                .last()
+                .is_some_and(|&(_, term)| term >= commit_term)
+            {
+                self.commit_terms.pop();
+            }
+            self.commit_terms.push((top, commit_term));
+
+            // Acknowledged writes that were waiting for their index to commit.
+            let pending: Vec<_> = self
+                .acked
+                .range((known + 1, 0, 0)..=(top, u64::MAX, u64::MAX))
+                .copied()
+                .collect();
+            for (index, client, seq) in pending {
+                self.check_ack(out, t, index, client, seq);
+            }
+
+            // Leader Completeness: leaders of later terms must already hold it.
+            let leaders: Vec<(NodeId, Term)> = self
+                .nodes
+                .iter()
+                .filter(|(_, s)| s.is_current_leader() && s.role_term > commit_term)
+                .map(|(&n, s)| (n, s.role_term))
+                .collect();
+            for (leader, term) in leaders {
+                self.check_leader_has(out, t, leader, term, top, false);
+            }
+        }
+        if let Some(ns) = self.nodes.get_mut(&node) {
+            ns.verified = top;
+        }
+    }
+
+    fn report_commit_mismatch(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        node: NodeId,
+        first: LogIndex,
+        last: LogIndex,
+    ) {
+        let Some(ns) = self.nodes.get(&node) else {
+            return;
+        };
+        let (Some(mine), Some(theirs)) = (
+            ns.slot(first).copied(),
+            get(&self.committed, first).copied(),
+        ) else {
+            return;
+        };
+        // Acknowledged writes in the differing range that this node replaced.
+        let mut lost = Vec::new();
+        for &(index, client, seq) in self.acked.range((first, 0, 0)..=(last, u64::MAX, u64::MAX)) {
+            if let Some(slot) = ns.slot(index)
+                && slot.cmd != Some((client, seq))
+            {
+                lost.push((index, client, seq, *slot));
+            }
+        }
+        self.report(
+            out,
+            (Property::CommittedEntriesStable, first, 0),
+            t,
+            vec![theirs.node, node],
+            Some(first),
+            Some(mine.term),
+            || {
+                format!(
+                    "Node {node} committed {} at index {first}, but node {} had committed {} there.",
+                    describe_slot(&mine),
+                    theirs.node,
+                    describe_slot(&theirs.slot)
+                )
+            },
+        );
+        for (index, client, seq, slot) in lost {
+            self.report(
+                out,
+                (Property::AckedWritesDurable, index, 0),
+                t,
+                vec![node],
+                Some(index),
+                Some(slot.term),
+                || {
+                    format!(
+                        "Client {client}'s write (seq {seq}), acknowledged at index {index}, was replaced by {} on node {node}.",
+                        describe_slot(&slot)
+                    )
+                },
+            );
+        }
+    }
+
+    /// An acknowledged write must be the committed entry at its index.
+    fn check_ack(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        index: LogIndex,
+        client: ClientId,
+        seq: u64,
+    ) {
+        let Some(c) = get(&self.committed, index).copied() else {
+            return;
+        };
+        if c.slot.cmd == Some((client, seq)) {
+            return;
+        }
+        self.report(
+            out,
+            (Property::AckedWritesDurable, index, 0),
+            t,
+            vec![c.node],
+            Some(index),
+            Some(c.slot.term),
+            || {
+                format!(
+                    "Client {client}'s write (seq {seq}) was acknowledged at index {index}, but the entry committed there (by node {}) is {}.",
+                    c.node,
+                    describe_slot(&c.slot)
+                )
+            },
+        );
+    }
+
+    // ----- leader completeness -----------------------------------------------------------
+
+    /// The highest committed index whose commit term is below `term` (0 if none).
+    fn required_len(&self, term: Term) -> LogIndex {
+        let p = self.commit_terms.partition_point(|&(_, t)| t < term);
+        if p == 0 {
+            0
+        } else {
+            self.commit_terms[p - 1].0
+        }
+    }
+
+    /// Reports if `leader` (of `term`) lacks the committed prefix up to `required`.
+    fn check_leader_has(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        leader: NodeId,
+        term: Term,
+        required: LogIndex,
+        at_election: bool,
+    ) {
+        if required == 0 {
+            return;
+        }
+        let Some(ns) = self.nodes.get(&leader) else {
+            return;
+        };
+        let Some(need) = get(&self.committed, required) else {
+            return;
+        };
+        if ns.slot(required).map(|s| s.prefix) == Some(need.slot.prefix) {
+            return;
+        }
+        // The first committed index the leader lacks.
+        let len = ns.len().min(required);
+        let first = if len == 0 {
+            1
+        } else if ns.slot(len).map(|s| s.prefix) != get(&self.committed, len).map(|c| c.slot.prefix)
+        {
+            first_mismatch(&ns.log, &self.committed, len)
+        } else {
+            len + 1
+        };
+        let Some(missing) = get(&self.committed, first).copied() else {
+            return;
+        };
+        let required_term = need.commit_term;
+        self.report(
+            out,
+            (Property::LeaderCompleteness, leader, term),
+            t,
+            vec![leader],
+            Some(first),
+            Some(term),
+            || {
+                let what = describe_slot(&missing.slot);
+                let when = if missing.commit_term < term {
+                    format!("committed in term {}", missing.commit_term)
+                } else {
+                    format!("which precedes index {required}, committed in term {required_term}")
+                };
+                if at_election {
+                    format!("Node {leader} became leader of term {term} without the entry at index {first} ({what}, {when}).")
+                } else {
+                    format!("Node {leader}, leader of term {term}, lacks the entry at index {first} ({what}, {when}).")
+                }
+            },
+        );
+    }
+
+    // ----- helpers ---------------------------------------------------------------------
+
+    fn node_mut(&mut self, node: NodeId) -> &mut NodeState {
+        self.nodes.entry(node).or_default()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &mut self,
+        out: &mut Vec<Violation>,
+        key: Key,
+        time: Time,
+        mut nodes: Vec<NodeId>,
+        index: Option<LogIndex>,
+        term: Option<Term>,
+        explanation: impl FnOnce() -> String,
+    ) {
+        if !self.reported.insert(key) {
+            return;
+        }
+        let count = self.per_property.entry(key.0).or_insert(0);
+        if *count >= MAX_REPORTS_PER_PROPERTY {
+            self.suppressed += 1;
+            return;
+        }
+        *count += 1;
+        nodes.sort_unstable();
+        nodes.dedup();
+        out.push(Violation {
+            property: key.0,
+            time,
+            nodes,
+            index,
+            term,
+            explanation: explanation(),
+        });
+    }
+}
+
+/// The node an event is about, if any.
+fn node_of(kind: &EventKind) -> Option<NodeId> {
+    match kind {
+        EventKind::Role { node, .. }
+        | EventKind::HardState { node, .. }
+        | EventKind::LogAppend { node, .. }
+        | EventKind::LogTruncate { node, .. }
+        | EventKind::Commit { node, .. }
+        | EventKind::Apply { node, .. }
+        | EventKind::Crash { node }
+        | EventKind::Restart { node }
+        | EventKind::ForceTimeout { node } => Some(*node),
+        _ => None,
+    }
+}
+
+/// `items[index - 1]`, checked.
+fn get<T>(items: &[T], index: LogIndex) -> Option<&T> {
+    let i = usize::try_from(index).ok()?.checked_sub(1)?;
+    items.get(i)
+}
+
+fn to_usize(x: u64) -> usize {
+    usize::try_from(x).unwrap_or(usize::MAX)
+}
+
+/// Something with a prefix hash per index (a shadow log or the committed prefix).
+trait Prefixed {
+    fn prefix(&self) -> u64;
+}
+
+impl Prefixed for Slot {
+    fn prefix(&self) -> u64 {
+        self.prefix
+    }
+}
+
+impl Prefixed for Committed {
+    fn prefix(&self) -> u64 {
+        self.slot.prefix
+    }
+}
+
+/// The first index in `1..=hi` where the two chains differ, given that they differ
+/// at `hi`. Prefix hashes that agree at `i` agree below `i`, so the predicate is
+/// monotone and a binary search finds it in O(log n).
+fn first_mismatch<A: Prefixed, B: Prefixed>(a: &[A], b: &[B], hi: LogIndex) -> LogIndex {
+    let differs = |i: LogIndex| get(a, i).map(Prefixed::prefix) != get(b, i).map(Prefixed::prefix);
+    let (mut lo, mut hi) = (1, hi.max(1));
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if differs(mid) { hi = mid } else { lo = mid + 1 }
+    }
+    lo
+}
+
+// ----- hashing -----------------------------------------------------------------------------
+
+/// FNV-1a, finished with a SplitMix64 mix: deterministic, no per-process keys.
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+}
+
+fn hash_of(data: &EntryData) -> u64 {
+    let mut h = Fnv(0xCBF2_9CE4_8422_2325);
+    data.hash(&mut h);
+    h.finish()
+}
+
+/// The rolling prefix hash: `h[i] = chain(h[i-1], term_i, hash(data_i))`.
+fn chain(prev: u64, term: Term, data: u64) -> u64 {
+    mix(mix(prev ^ term.wrapping_mul(0x9E37_79B9_7F4A_7C15)) ^ data)
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+// ----- explanations ------------------------------------------------------------------------
+
+fn command_of(data: &EntryData) -> Option<(ClientId, u64)> {
+    match data {
+        EntryData::Noop => None,
+        EntryData::Command(c) => Some((c.client, c.seq)),
+    }
+}
+
+fn describe_slot(slot: &Slot) -> String {
+    match slot.cmd {
+        None => format!("a term-{} no-op", slot.term),
+        Some((client, seq)) => format!(
+            "a term-{} entry with client {client}'s command (seq {seq})",
+            slot.term
+        ),
+    }
+}
+
+fn describe_data(data: &EntryData) -> String {
+    match data {
+        EntryData::Noop => "a no-op".to_string(),
+        EntryData::Command(c) => {
+            let op = match &c.op {
+                Op::Put { key, value } => format!("put {key}={value}"),
+                Op::Delete { key } => format!("delete {key}"),
+                Op::Get { key } => format!("get {key}"),
+            };
+            format!("client {}'s {op} (seq {})", c.client, c.seq)
+        }
     }
 }
