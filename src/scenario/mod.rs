@@ -174,6 +174,11 @@ impl Scenario {
                 return invalid(format!("{name} above one hour ({t} µs)"));
             }
         }
+        if c.clients.count > 0 && c.clients.think_time == 0 {
+            // With zero latency too, automatic clients would loop forever at one
+            // instant (request, commit, answer, next request) and hang the page.
+            return invalid("automatic clients need a think time above 0".into());
+        }
         if c.raft.max_entries_per_append > MAX_ENTRIES_PER_APPEND {
             return invalid(format!(
                 "max entries per AppendEntries above {MAX_ENTRIES_PER_APPEND}"

@@ -264,7 +264,7 @@ pub fn random_scenario(rng: &mut Rng) -> Scenario {
     config.raft.max_entries_per_append = rng.range(1, 100) as usize;
     config.network = random_network(rng);
     config.clients.count = rng.range(0, 4);
-    config.clients.think_time = rng.range(0, 500) * MS;
+    config.clients.think_time = rng.range(1, 500) * MS;
     config.clients.request_timeout = rng.range(1, 1000) * MS;
     config.clients.key_space = rng.range(1, 10);
     for b in Bug::ALL {
