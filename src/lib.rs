@@ -6,6 +6,7 @@
 //! - [`check`]: safety invariants checked as a run goes.
 //! - [`scenario`]: scenarios, shareable links, JSON files and the preset gallery.
 //! - [`rng`]: the one seeded PRNG every random choice derives from.
+//! - `wasm` (wasm32 only): the JavaScript bindings for the browser build.
 
 pub mod check;
 pub mod kv;
@@ -13,3 +14,5 @@ pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -49,10 +49,10 @@ impl KvStore {
     /// Applies a committed command; a duplicate (an already-applied `(client, seq)`)
     /// changes nothing and returns the first application's result.
     pub fn apply(&mut self, cmd: &Command) -> OpResult {
-        if let Some((last_seq, result)) = self.sessions.get(&cmd.client) {
-            if cmd.seq <= *last_seq {
-                return result.clone();
-            }
+        if let Some((last_seq, result)) = self.sessions.get(&cmd.client)
+            && cmd.seq <= *last_seq
+        {
+            return result.clone();
         }
         let result = match &cmd.op {
             Op::Put { key, value } => self.data.insert(key.clone(), value.clone()),

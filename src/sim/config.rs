@@ -157,12 +157,12 @@ impl SimConfig {
 }
 
 fn validate_persistent(id: NodeId, nodes: usize, state: &PersistentState) -> Result<(), String> {
-    if let Some(v) = state.voted_for {
-        if v == 0 || v > nodes as NodeId {
-            return Err(format!(
-                "node {id} voted for node {v}, which is not in the cluster"
-            ));
-        }
+    if let Some(v) = state.voted_for
+        && (v == 0 || v > nodes as NodeId)
+    {
+        return Err(format!(
+            "node {id} voted for node {v}, which is not in the cluster"
+        ));
     }
     let mut previous = 0;
     for (i, entry) in state.log.entries().iter().enumerate() {

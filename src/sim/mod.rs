@@ -7,6 +7,7 @@ pub mod config;
 pub mod event;
 pub mod faults;
 pub mod network;
+pub mod page;
 pub mod sweep;
 pub mod trace;
 pub mod view;

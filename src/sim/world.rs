@@ -402,10 +402,10 @@ impl World {
                 if key.is_empty() || key.len() > 64 {
                     return Err("a key must be 1 to 64 characters".into());
                 }
-                if let Op::Put { value, .. } = op {
-                    if value.len() > 256 {
-                        return Err("a value must be at most 256 characters".into());
-                    }
+                if let Op::Put { value, .. } = op
+                    && value.len() > 256
+                {
+                    return Err("a value must be at most 256 characters".into());
                 }
                 if self.clients[PERSON as usize].queue.len() >= 1000 {
                     return Err("too many queued client requests (1000)".into());
@@ -693,14 +693,14 @@ impl World {
             });
             return;
         }
-        if let Address::Node(n) = to {
-            if self.servers[n as usize - 1].node.is_none() {
-                self.emit(EventKind::Drop {
-                    id,
-                    reason: DropReason::Crashed,
-                });
-                return;
-            }
+        if let Address::Node(n) = to
+            && self.servers[n as usize - 1].node.is_none()
+        {
+            self.emit(EventKind::Drop {
+                id,
+                reason: DropReason::Crashed,
+            });
+            return;
         }
         if self.network.should_lose() {
             self.emit(EventKind::Drop {
@@ -757,14 +757,14 @@ impl World {
             });
             return;
         }
-        if let Address::Node(n) = msg.to {
-            if self.servers[n as usize - 1].node.is_none() {
-                self.emit(EventKind::Drop {
-                    id,
-                    reason: DropReason::Crashed,
-                });
-                return;
-            }
+        if let Address::Node(n) = msg.to
+            && self.servers[n as usize - 1].node.is_none()
+        {
+            self.emit(EventKind::Drop {
+                id,
+                reason: DropReason::Crashed,
+            });
+            return;
         }
         self.delivered += 1;
         self.emit(EventKind::Deliver { id });
