@@ -13,6 +13,9 @@ fn twenty_thousand_fuzzed_links_never_panic_and_round_trip() {
     // The harness must reach both sides: accepted and every kind of rejection.
     assert!(stats.accepted > 500, "{stats:?}");
     for kind in ["not-a-link", "corrupt", "invalid", "too-large", "json"] {
-        assert!(stats.rejected.get(kind).copied().unwrap_or(0) > 0, "no {kind}: {stats:?}");
+        assert!(
+            stats.rejected.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind}: {stats:?}"
+        );
     }
 }

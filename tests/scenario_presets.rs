@@ -5,7 +5,9 @@ use raft_playground::raft::{Entry, EntryData, NodeId, RoleKind, Term, Time};
 use raft_playground::scenario::presets::{self, Preset};
 use raft_playground::scenario::{Scenario, presets::FIGURE7_LOGS};
 use raft_playground::sim::event::ClientOutcome;
-use raft_playground::sim::{Address, Event, EventKind, MS, PERSON, Payload, SECOND, TraceMode, World};
+use raft_playground::sim::{
+    Address, Event, EventKind, MS, PERSON, Payload, SECOND, TraceMode, World,
+};
 
 fn preset(id: &str) -> Preset {
     presets::get(id).unwrap_or_else(|| panic!("no preset {id}"))
@@ -93,7 +95,11 @@ fn assert_all_logs_equal(w: &World, nodes: &[NodeId]) {
 }
 
 fn assert_no_violations(w: &World) {
-    assert!(w.violations().is_empty(), "violations: {:#?}", w.violations());
+    assert!(
+        w.violations().is_empty(),
+        "violations: {:#?}",
+        w.violations()
+    );
 }
 
 // ----- Every preset --------------------------------------------------------------
@@ -113,7 +119,12 @@ fn every_preset_is_valid_distinct_round_trips_and_replays_deterministically() {
         p.scenario.validate().unwrap();
         let link = p.scenario.encode_link().unwrap();
         assert!(link.len() < 4000, "{}: link of {} chars", p.id, link.len());
-        assert_eq!(Scenario::decode_link(&link).unwrap(), p.scenario, "{}", p.id);
+        assert_eq!(
+            Scenario::decode_link(&link).unwrap(),
+            p.scenario,
+            "{}",
+            p.id
+        );
         assert_eq!(
             Scenario::from_json(&p.scenario.to_json()).unwrap(),
             p.scenario
@@ -146,7 +157,11 @@ fn figure8_correct_rule_never_commits_the_old_term_entry_and_loses_nothing() {
     w.run_until(340 * MS);
     assert_figure8_c(&w);
     // On a majority, but of an older term: not committed, nothing acknowledged.
-    assert_eq!(commit(&w, 1), 0, "S1 must not count replicas of a term-2 entry");
+    assert_eq!(
+        commit(&w, 1),
+        0,
+        "S1 must not count replicas of a term-2 entry"
+    );
     w.run_until(p.duration);
     let evs = events(&w);
     // No node ever applied the term-2 entry at index 2.
@@ -194,7 +209,10 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
     let acks = person_acks(&evs);
     assert_eq!(acks.len(), 1, "{acks:?}");
     let (at, seq, index) = acks[0];
-    assert!(at < 350 * MS && seq == 1 && index == 2, "acked at index 2: {acks:?}");
+    assert!(
+        at < 350 * MS && seq == 1 && index == 2,
+        "acked at index 2: {acks:?}"
+    );
     // (d): index 2 now holds S5's term-3 entry on every node: the acked write is gone.
     assert_eq!(role(&w, 5), Some((RoleKind::Leader, 5)));
     for n in 1..=5 {
@@ -202,7 +220,9 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
         assert!(commit(&w, n) >= 2);
     }
     assert!(
-        !log(&w, 5).iter().any(|e| matches!(&e.data, EntryData::Command(_))),
+        !log(&w, 5)
+            .iter()
+            .any(|e| matches!(&e.data, EntryData::Command(_))),
         "no trace of x=1 in the committed log"
     );
     // S2 applied x=1 at index 2; S5 applied something else there.
@@ -211,7 +231,11 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
     let applied_at_2 = |node: NodeId| {
         evs.iter()
             .filter_map(|e| match &e.kind {
-                EventKind::Apply { node: n, index: 2, data } if *n == node => Some(data.clone()),
+                EventKind::Apply {
+                    node: n,
+                    index: 2,
+                    data,
+                } if *n == node => Some(data.clone()),
                 _ => None,
             })
             .next()
@@ -237,7 +261,12 @@ fn figure7_the_term8_leader_brings_every_follower_to_its_log() {
     let mut w = world(&p);
     w.run_until(99 * MS);
     for (i, want) in FIGURE7_LOGS.iter().enumerate() {
-        assert_eq!(terms(&w, i as NodeId + 1), *want, "initial log of S{}", i + 1);
+        assert_eq!(
+            terms(&w, i as NodeId + 1),
+            *want,
+            "initial log of S{}",
+            i + 1
+        );
     }
     let leader_log = log(&w, 1);
     w.run_until(p.duration);
@@ -291,7 +320,8 @@ fn split_vote_term1_has_three_candidates_and_no_leader_then_one_leader() {
         .collect();
     assert_eq!(candidates1, [1, 3, 5]);
     assert!(
-        !r.iter().any(|(_, _, k, t)| *k == RoleKind::Leader && *t == 1),
+        !r.iter()
+            .any(|(_, _, k, t)| *k == RoleKind::Leader && *t == 1),
         "term 1 must end without a leader: {r:?}"
     );
     let leaders: Vec<_> = r.iter().filter(|x| x.2 == RoleKind::Leader).collect();
@@ -300,7 +330,11 @@ fn split_vote_term1_has_three_candidates_and_no_leader_then_one_leader() {
     let leader = leaders[0].1;
     for n in 1..=5 {
         assert_eq!(role(&w, n).unwrap().1, leaders[0].3);
-        let want = if n == leader { RoleKind::Leader } else { RoleKind::Follower };
+        let want = if n == leader {
+            RoleKind::Leader
+        } else {
+            RoleKind::Follower
+        };
         assert_eq!(role(&w, n).unwrap().0, want);
     }
     assert_no_violations(&w);
@@ -312,8 +346,14 @@ fn stale_leader_keeps_its_term_in_the_minority_then_steps_down_on_heal() {
     let mut w = world(&p);
     w.run_until(1990 * MS);
     // Two nodes believe they lead, in different terms.
-    assert_eq!(role(&w, 1), Some((RoleKind::Leader, 1)), "S1 still leads term 1");
-    let new_leader = w.leader_excluding(1).expect("the majority elected a leader");
+    assert_eq!(
+        role(&w, 1),
+        Some((RoleKind::Leader, 1)),
+        "S1 still leads term 1"
+    );
+    let new_leader = w
+        .leader_excluding(1)
+        .expect("the majority elected a leader");
     let new_term = role(&w, new_leader).unwrap().1;
     assert!(new_term >= 2);
     // S1 took y=2 at index 3 in term 1 but could not commit it.
@@ -326,10 +366,16 @@ fn stale_leader_keeps_its_term_in_the_minority_then_steps_down_on_heal() {
         .into_iter()
         .find(|(_, n, k, _)| *n == 1 && *k == RoleKind::Follower)
         .expect("S1 steps down");
-    assert!(step_down.0 >= 2 * SECOND && step_down.3 == new_term, "{step_down:?}");
+    assert!(
+        step_down.0 >= 2 * SECOND && step_down.3 == new_term,
+        "{step_down:?}"
+    );
     assert_eq!(role(&w, 1), Some((RoleKind::Follower, new_term)));
     assert_all_logs_equal(&w, &[1, 2, 3, 4, 5]);
-    assert!(terms(&w, 1)[2] >= 2, "S1's uncommitted term-1 entry was replaced");
+    assert!(
+        terms(&w, 1)[2] >= 2,
+        "S1's uncommitted term-1 entry was replaced"
+    );
     let acks = person_acks(&evs);
     assert_eq!(acks.iter().map(|a| a.1).collect::<Vec<_>>(), [1, 2]);
     for n in 1..=5 {
@@ -362,7 +408,11 @@ fn minority_cannot_commit_while_the_majority_can() {
     w.run_until(p.duration);
     let evs = events(&w);
     let acks = person_acks(&evs);
-    assert_eq!(acks.iter().map(|a| a.1).collect::<Vec<_>>(), [1, 2], "a=1 acked once");
+    assert_eq!(
+        acks.iter().map(|a| a.1).collect::<Vec<_>>(),
+        [1, 2],
+        "a=1 acked once"
+    );
     assert!(acks[1].0 > 2500 * MS, "only after the heal");
     assert_all_logs_equal(&w, &[1, 2, 3, 4, 5]);
     for n in 1..=5 {
@@ -386,14 +436,19 @@ fn redirect_follower_answers_not_leader_and_the_client_retries_at_the_leader() {
     };
     let invoke = pos(&|k| matches!(k, EventKind::ClientInvoke { to: 3, .. }));
     let refused = pos(&|k| {
-        matches!(k, EventKind::Send {
-            from: Address::Node(3),
-            message: Payload::ClientReply {
-                outcome: ClientOutcome::NotLeader { leader_hint: Some(1) },
+        matches!(
+            k,
+            EventKind::Send {
+                from: Address::Node(3),
+                message: Payload::ClientReply {
+                    outcome: ClientOutcome::NotLeader {
+                        leader_hint: Some(1)
+                    },
+                    ..
+                },
                 ..
-            },
-            ..
-        })
+            }
+        )
     });
     let retry = pos(&|k| matches!(k, EventKind::ClientRetry { to: 1, .. }));
     let ok = pos(&|k| matches!(k, EventKind::ClientOk { .. }));
@@ -411,14 +466,23 @@ fn crash_restart_keeps_term_vote_and_log_and_loses_the_rest() {
     let p = preset(presets::CRASH_RESTART);
     let mut w = world(&p);
     w.run_until(699 * MS);
-    let before = w.server(1).unwrap().node.as_ref().unwrap().persistent_state();
+    let before = w
+        .server(1)
+        .unwrap()
+        .node
+        .as_ref()
+        .unwrap()
+        .persistent_state();
     assert_eq!(before.current_term, 1);
     assert_eq!(before.voted_for, Some(1));
     assert_eq!(before.log.last_index(), 3, "no-op, x=1, y=2");
     assert_eq!(kv(&w, 1), pairs(&[("x", "1"), ("y", "2")]));
     w.run_until(1990 * MS);
     assert!(w.server(1).unwrap().node.is_none(), "S1 is down");
-    assert!(role(&w, w.leader().unwrap()).unwrap().1 >= 2, "a leader of term 2+");
+    assert!(
+        role(&w, w.leader().unwrap()).unwrap().1 >= 2,
+        "a leader of term 2+"
+    );
     w.run_until(2 * SECOND);
     // Just restarted: the same term, vote and log; volatile state from scratch.
     let n1 = w.server(1).unwrap().node.as_ref().unwrap();
@@ -431,7 +495,11 @@ fn crash_restart_keeps_term_vote_and_log_and_loses_the_rest() {
     assert_eq!(role(&w, 1).unwrap().1, role(&w, leader).unwrap().1);
     assert_all_logs_equal(&w, &[1, 2, 3, 4, 5]);
     for n in 1..=5 {
-        assert_eq!(kv(&w, n), pairs(&[("x", "1"), ("y", "2"), ("z", "3")]), "S{n}");
+        assert_eq!(
+            kv(&w, n),
+            pairs(&[("x", "1"), ("y", "2"), ("z", "3")]),
+            "S{n}"
+        );
         assert_eq!(commit(&w, n), log(&w, 1).len() as u64);
     }
     assert_no_violations(&w);
@@ -447,11 +515,18 @@ fn state_machines_each_node_applies_the_log_and_converges() {
         assert_eq!(kv(&w, n), pairs(&[("y", "2"), ("z", "3")]), "S{n}");
     }
     w.run_until(1500 * MS);
-    assert!(kv(&w, 5).is_empty(), "a restarted node starts with an empty store");
+    assert!(
+        kv(&w, 5).is_empty(),
+        "a restarted node starts with an empty store"
+    );
     w.run_until(p.duration);
     assert_all_logs_equal(&w, &[1, 2, 3, 4, 5]);
     for n in 1..=5 {
-        assert_eq!(kv(&w, n), pairs(&[("w", "4"), ("y", "2"), ("z", "3")]), "S{n}");
+        assert_eq!(
+            kv(&w, n),
+            pairs(&[("w", "4"), ("y", "2"), ("z", "3")]),
+            "S{n}"
+        );
     }
     // S5 re-applied every entry of the log, in order, in its new life.
     let evs = events(&w);

@@ -122,7 +122,9 @@ fn drive_live(base: &Scenario, seed: u64, rounds: usize) -> (World, Scenario) {
 
 fn assert_replay_matches(live: &World, scenario: &Scenario) {
     scenario.validate().unwrap();
-    let replayed = scenario.replay(scenario.view.time, TraceMode::Full).unwrap();
+    let replayed = scenario
+        .replay(scenario.view.time, TraceMode::Full)
+        .unwrap();
     assert_eq!(replayed.now(), live.now());
     assert_eq!(replayed.applied_actions(), live.applied_actions());
     if replayed.trace().text() != live.trace().text() {

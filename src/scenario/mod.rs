@@ -230,8 +230,8 @@ impl Scenario {
     /// A world at time 0 with every action scheduled.
     pub fn to_world(&self, trace: TraceMode, recent_events: usize) -> Result<World, ScenarioError> {
         self.validate()?;
-        let mut world =
-            World::new(self.config.clone(), trace, recent_events).map_err(ScenarioError::Invalid)?;
+        let mut world = World::new(self.config.clone(), trace, recent_events)
+            .map_err(ScenarioError::Invalid)?;
         for a in &self.actions {
             world.schedule_action(a.time, a.action.clone());
         }
@@ -355,9 +355,9 @@ pub fn validate_action(nodes: usize, action: &Action) -> Result<(), String> {
             Ok(())
         }
         Action::Heal | Action::DropMessage { .. } => Ok(()),
-        Action::Crash { node: id } | Action::Restart { node: id } | Action::Timeout { node: id } => {
-            node(*id)
-        }
+        Action::Crash { node: id }
+        | Action::Restart { node: id }
+        | Action::Timeout { node: id } => node(*id),
         Action::Client { op, to } => {
             if let Some(t) = to {
                 node(*t)?;

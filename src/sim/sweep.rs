@@ -1,8 +1,8 @@
 //! One seed of a random-fault sweep: a cluster with busy clients, a random fault
 //! schedule, the checker on, and liveness judged after the final heal.
 
-use crate::check::{Property, Violation};
 use crate::check::liveness::LivenessWatch;
+use crate::check::{Property, Violation};
 use crate::raft::{Bugs, Time};
 use crate::sim::config::{ClientConfig, MS, SECOND, SimConfig, TraceMode};
 use crate::sim::faults::{FaultPlan, random_schedule};

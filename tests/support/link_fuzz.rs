@@ -95,7 +95,10 @@ pub fn run(iterations: u64, seed: u64) -> Stats {
             35..=79 => wrap(&mutate_bytes(&mut rng, &raw[pick])),
             80..=87 => {
                 let packed = miniz_oxide::deflate::compress_to_vec_zlib(&raw[pick], 6);
-                format!("#s=1.{}", URL_SAFE_NO_PAD.encode(mutate_bytes(&mut rng, &packed)))
+                format!(
+                    "#s=1.{}",
+                    URL_SAFE_NO_PAD.encode(mutate_bytes(&mut rng, &packed))
+                )
             }
             88..=89 => bombs[rng.range(0, bombs.len() as u64) as usize].clone(),
             90..=94 => {
@@ -170,12 +173,20 @@ fn wrap(bytes: &[u8]) -> String {
     format!("#s=1.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
-const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=#&s%+/ ";
+const ALPHABET: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=#&s%+/ ";
 
 fn random_text(rng: &mut Rng) -> String {
     let len = rng.range(0, 200) as usize;
-    let prefix = ["", "#s=", "#s=1.", "s=1.", "https://x.test/#s=1.", "#s=2.", "1."]
-        [rng.range(0, 7) as usize];
+    let prefix = [
+        "",
+        "#s=",
+        "#s=1.",
+        "s=1.",
+        "https://x.test/#s=1.",
+        "#s=2.",
+        "1.",
+    ][rng.range(0, 7) as usize];
     let mut s = prefix.to_string();
     for _ in 0..len {
         if rng.chance(0.05) {
@@ -196,7 +207,10 @@ fn mutate_text(rng: &mut Rng, text: &str) -> String {
         let at = rng.range(0, chars.len() as u64) as usize;
         match rng.range(0, 6) {
             0 => chars[at] = ALPHABET[rng.range(0, ALPHABET.len() as u64) as usize] as char,
-            1 => chars.insert(at, ALPHABET[rng.range(0, ALPHABET.len() as u64) as usize] as char),
+            1 => chars.insert(
+                at,
+                ALPHABET[rng.range(0, ALPHABET.len() as u64) as usize] as char,
+            ),
             2 => {
                 chars.remove(at);
             }
@@ -296,14 +310,19 @@ pub fn random_scenario(rng: &mut Rng) -> Scenario {
                 }
                 PersistentState {
                     current_term: term,
-                    voted_for: (term > 0 && rng.chance(0.5)).then(|| rng.range(1, nodes as u64 + 1)),
+                    voted_for: (term > 0 && rng.chance(0.5))
+                        .then(|| rng.range(1, nodes as u64 + 1)),
                     log: Log::from_entries(log),
                 }
             })
             .collect();
     }
     let mut s = Scenario::new(config);
-    s.title = if rng.chance(0.5) { "fuzz <b>&amp;</b> ✓".into() } else { String::new() };
+    s.title = if rng.chance(0.5) {
+        "fuzz <b>&amp;</b> ✓".into()
+    } else {
+        String::new()
+    };
     let mut t = 0;
     for _ in 0..rng.range(0, 30) {
         t += rng.range(0, 300) * MS;
