@@ -86,7 +86,7 @@ fn golden_full() -> Scenario {
     config.raft.max_entries_per_append = 3;
     config.bugs = Bugs::none().with(Bug::TruncateMatching);
     let cmd = |term, seq, op| Entry::command(term, Command { client: 7, seq, op });
-    let log = vec![
+    let log = [
         Entry::noop(1),
         cmd(1, 1, put("a", "1")),
         cmd(2, 2, Op::Delete { key: "a".into() }),
@@ -386,7 +386,8 @@ fn oversized_links_zip_bombs_and_huge_scenarios_are_refused() {
 
 #[test]
 fn invalid_scenarios_in_well_formed_links_are_refused_with_a_reason() {
-    let cases: Vec<(Box<dyn Fn(&mut ScenarioV1)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut ScenarioV1)>;
+    let cases: Vec<(Change, &str)> = vec![
         (Box::new(|w| w.nodes = 0), "1 to 9 nodes"),
         (Box::new(|w| w.nodes = 10), "1 to 9 nodes"),
         (Box::new(|w| w.nodes = u64::MAX), "1 to 9 nodes"),

@@ -144,7 +144,7 @@ pub fn parse_duration(s: &str) -> Result<Time, String> {
         }
         let frac_value: u64 = frac.parse().map_err(|_| format!("bad number in '{s}'"))?;
         let frac_scaled = frac_value * scale / 10u64.pow(frac.len() as u32);
-        if frac_value * scale % 10u64.pow(frac.len() as u32) != 0 {
+        if !(frac_value * scale).is_multiple_of(10u64.pow(frac.len() as u32)) {
             return Err(format!("'{s}' is finer than a microsecond"));
         }
         whole
@@ -170,7 +170,7 @@ pub fn format_duration(t: Time) -> String {
         return "0s".into();
     }
     for (unit, scale) in [("m", 60_000_000), ("s", 1_000_000), ("ms", 1_000)] {
-        if t % scale == 0 {
+        if t.is_multiple_of(scale) {
             return format!("{}{unit}", t / scale);
         }
     }

@@ -375,7 +375,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
 }
 
 fn ms(t: Time) -> String {
-    if t % 1000 == 0 {
+    if t.is_multiple_of(1000) {
         format!("{} ms", t / 1000)
     } else {
         format!("{:.3} ms", t as f64 / 1000.0)

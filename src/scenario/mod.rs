@@ -219,10 +219,10 @@ impl Scenario {
         if self.view.time > MAX_TIME {
             return invalid("the view opens after one hour".into());
         }
-        if let Some(n) = self.view.selected {
-            if n == 0 || n > c.nodes as NodeId {
-                return invalid(format!("selected node {n} is not in the cluster"));
-            }
+        if let Some(n) = self.view.selected
+            && (n == 0 || n > c.nodes as NodeId)
+        {
+            return invalid(format!("selected node {n} is not in the cluster"));
         }
         Ok(())
     }
@@ -366,10 +366,10 @@ pub fn validate_action(nodes: usize, action: &Action) -> Result<(), String> {
             if key.is_empty() || key.len() > 64 {
                 return Err("a key must be 1 to 64 characters".into());
             }
-            if let Op::Put { value, .. } = op {
-                if value.len() > 256 {
-                    return Err("a value must be at most 256 characters".into());
-                }
+            if let Op::Put { value, .. } = op
+                && value.len() > 256
+            {
+                return Err("a value must be at most 256 characters".into());
             }
             Ok(())
         }

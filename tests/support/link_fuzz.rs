@@ -135,7 +135,7 @@ fn check_link(input: &str, i: u64, rng: &mut Rng, stats: &mut Stats) {
             let back = Scenario::decode_link(&again)
                 .unwrap_or_else(|e| panic!("a re-encoded link must decode: {e}"));
             assert_eq!(back, s, "decode -> encode -> decode changed the scenario");
-            if i % 16 == 0 {
+            if i.is_multiple_of(16) {
                 let from_json = Scenario::from_json(&s.to_json())
                     .unwrap_or_else(|e| panic!("JSON of an accepted scenario must load: {e}"));
                 assert_eq!(from_json, s, "JSON round trip changed the scenario");
