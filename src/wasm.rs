@@ -120,10 +120,37 @@ impl Playground {
         Playground::open(Scenario::decode_link(link).map_err(scenario_err)?)
     }
 
-    /// A cluster from a scenario JSON file (what `scenarioJson` writes).
+    /// A cluster from a scenario JSON file (what `scenarioJson` writes). The
+    /// text is parsed by the browser (`JSON.parse`): no JSON parser in the wasm.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: &str) -> Result<Playground, JsError> {
-        Playground::open(Scenario::from_json(text).map_err(scenario_err)?)
+        use crate::scenario::{JsonFileV1, JsonHeader, ScenarioError};
+        let value = js_sys::JSON::parse(text)
+            .map_err(|_| scenario_err(ScenarioError::Json("not JSON".into())))?;
+        let json = |e: serde_wasm_bindgen::Error| scenario_err(ScenarioError::Json(e.to_string()));
+        if !value.is_object() {
+            return Err(scenario_err(ScenarioError::Json(
+                "expected an object".into(),
+            )));
+        }
+        let get = |k: &str| js_sys::Reflect::get(&value, &JsValue::from_str(k)).ok();
+        let header = JsonHeader {
+            format: get("format").and_then(|v| v.as_string()),
+            version: get("version")
+                .and_then(|v| v.as_f64())
+                .map(|v| serde_json::Value::from(v)),
+        };
+        // `1.0` from the JS number: accept an integral 1 only.
+        let header = JsonHeader {
+            version: header.version.map(|v| match v.as_f64() {
+                Some(x) if x == 1.0 => serde_json::Value::from(1u64),
+                _ => v,
+            }),
+            ..header
+        };
+        header.check().map_err(scenario_err)?;
+        let file: JsonFileV1 = serde_wasm_bindgen::from_value(value).map_err(json)?;
+        Playground::open(Scenario::from_json_file(file).map_err(scenario_err)?)
     }
 
     /// A cluster from a gallery preset, by id (see `presets()`).
