@@ -134,19 +134,16 @@ impl Playground {
             )));
         }
         let get = |k: &str| js_sys::Reflect::get(&value, &JsValue::from_str(k)).ok();
+        // A JS number: only an integral 1 is format 1.
         let header = JsonHeader {
             format: get("format").and_then(|v| v.as_string()),
-            version: get("version")
-                .and_then(|v| v.as_f64())
-                .map(|v| serde_json::Value::from(v)),
-        };
-        // `1.0` from the JS number: accept an integral 1 only.
-        let header = JsonHeader {
-            version: header.version.map(|v| match v.as_f64() {
-                Some(x) if x == 1.0 => serde_json::Value::from(1u64),
-                _ => v,
+            version: get("version").and_then(|v| v.as_f64()).map(|v| {
+                if v == 1.0 {
+                    serde_json::Value::from(1u64)
+                } else {
+                    serde_json::Value::from(v)
+                }
             }),
-            ..header
         };
         header.check().map_err(scenario_err)?;
         let file: JsonFileV1 = serde_wasm_bindgen::from_value(value).map_err(json)?;
@@ -473,9 +470,8 @@ impl Playground {
 
     /// The scenario of the run so far, opening now.
     fn scenario(&self, playing: bool, selected: Option<f64>) -> Result<Scenario, JsError> {
-        let selected = match selected {
+        let selected = match selected.filter(|&x| x != 0.0) {
             None => None,
-            Some(x) if x == 0.0 => None,
             Some(x) => Some(self.node(x)?),
         };
         let mut s = Scenario::capture(
