@@ -7,6 +7,7 @@
 
 use crate::kv::Op;
 use crate::raft::Bug;
+use crate::scenario::{Scenario, ViewState, presets};
 use crate::sim::page::{self, Field, PageConfig, PageNetwork};
 use crate::sim::view::{self, ViewOptions};
 use crate::sim::{Action, MS, TraceMode, View, World};
@@ -35,10 +36,20 @@ pub struct Playground {
     world: World,
     /// Scratch for `messages` (reused every frame).
     packed: Vec<f64>,
+    /// Title and caption of the scenario this cluster was opened from (a link,
+    /// a file, a preset); carried into the links it shares.
+    title: String,
+    caption: String,
+    /// How the scenario asked to be opened.
+    opened: ViewState,
 }
 
 fn err(e: impl AsRef<str>) -> JsError {
     JsError::new(e.as_ref())
+}
+
+fn scenario_err(e: crate::scenario::ScenarioError) -> JsError {
+    JsError::new(&e.to_string())
 }
 
 /// Plain JS objects and arrays, by way of JSON: one string across the boundary
@@ -133,7 +144,124 @@ impl Playground {
         Ok(Playground {
             world,
             packed: Vec::new(),
+            title: String::new(),
+            caption: String::new(),
+            opened: ViewState {
+                time: 0,
+                playing: true,
+                selected: None,
+            },
         })
+    }
+
+    /// A cluster from a scenario link (a full URL, `#s=…` or `s=…`), replayed to
+    /// the time the link opens at. A bad link throws an Error whose message is
+    /// one sentence for the page's banner.
+    #[wasm_bindgen(js_name = fromLink)]
+    pub fn from_link(link: &str) -> Result<Playground, JsError> {
+        Playground::open(Scenario::decode_link(link).map_err(scenario_err)?)
+    }
+
+    /// A cluster from a scenario JSON file (what `scenarioJson` writes). The
+    /// text is parsed by the browser (`JSON.parse`): no JSON parser in the wasm.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<Playground, JsError> {
+        use crate::scenario::{JsonFileV1, JsonHeader, ScenarioError};
+        let value = js_sys::JSON::parse(text)
+            .map_err(|_| scenario_err(ScenarioError::Json("not JSON".into())))?;
+        let json = |e: serde_wasm_bindgen::Error| scenario_err(ScenarioError::Json(e.to_string()));
+        if !value.is_object() {
+            return Err(scenario_err(ScenarioError::Json(
+                "expected an object".into(),
+            )));
+        }
+        let get = |k: &str| js_sys::Reflect::get(&value, &JsValue::from_str(k)).ok();
+        // A JS number: only an integral 1 is format 1.
+        let header = JsonHeader {
+            format: get("format").and_then(|v| v.as_string()),
+            version: get("version").and_then(|v| v.as_f64()).map(|v| {
+                if v == 1.0 {
+                    serde_json::Value::from(1u64)
+                } else {
+                    serde_json::Value::from(v)
+                }
+            }),
+        };
+        header.check().map_err(scenario_err)?;
+        let file: JsonFileV1 = serde_wasm_bindgen::from_value(value).map_err(json)?;
+        Playground::open(Scenario::from_json_file(file).map_err(scenario_err)?)
+    }
+
+    /// A cluster from a gallery preset, by id (see `presets()`).
+    #[wasm_bindgen(js_name = fromPreset)]
+    pub fn from_preset(id: &str) -> Result<Playground, JsError> {
+        let p = presets::get(id).ok_or_else(|| {
+            err(format!(
+                "no preset '{id}'; known: {}",
+                presets::ids().join(", ")
+            ))
+        })?;
+        Playground::open(p.scenario)
+    }
+
+    /// The gallery: `[{ id, title, caption, durationMs }]`, in order.
+    pub fn presets() -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct P {
+            id: &'static str,
+            title: &'static str,
+            caption: &'static str,
+            duration_ms: f64,
+        }
+        let list: Vec<P> = presets::all()
+            .into_iter()
+            .map(|p| P {
+                id: p.id,
+                title: p.title,
+                caption: p.caption,
+                duration_ms: ms(p.duration),
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// How the scenario this cluster came from asks to be shown:
+    /// `{ title, caption, timeMs, playing, selected }` (plain text: show it with
+    /// textContent). A cluster made with `new` has empty texts, playing.
+    pub fn opened(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct O<'a> {
+            title: &'a str,
+            caption: &'a str,
+            time_ms: f64,
+            playing: bool,
+            selected: Option<u64>,
+        }
+        to_js(&O {
+            title: &self.title,
+            caption: &self.caption,
+            time_ms: ms(self.opened.time),
+            playing: self.opened.playing,
+            selected: self.opened.selected,
+        })
+    }
+
+    /// The link fragment (`#s=1.…`) that reopens this run exactly: the config,
+    /// every action so far and every one still scheduled, opening at the
+    /// current time, `playing` or paused, with `selected` node (0 or absent =
+    /// none). Throws if the run is too long for a link (use `scenarioJson`).
+    pub fn link(&self, playing: bool, selected: Option<f64>) -> Result<String, JsError> {
+        self.scenario(playing, selected)?
+            .encode_link()
+            .map_err(scenario_err)
+    }
+
+    /// The same scenario as `link`, as a JSON document (for a download).
+    #[wasm_bindgen(js_name = scenarioJson)]
+    pub fn scenario_json(&self, playing: bool, selected: Option<f64>) -> Result<String, JsError> {
+        Ok(self.scenario(playing, selected)?.to_json())
     }
 
     /// Processes the next event; returns the new time (ms).
@@ -369,6 +497,40 @@ impl Playground {
 }
 
 impl Playground {
+    /// Builds the scenario's world and replays it to its view time.
+    fn open(scenario: Scenario) -> Result<Playground, JsError> {
+        let mut world = scenario
+            .to_world(TraceMode::Hash, RECENT_EVENTS)
+            .map_err(scenario_err)?;
+        world.run_until(scenario.view.time);
+        Ok(Playground {
+            world,
+            packed: Vec::new(),
+            title: scenario.title,
+            caption: scenario.caption,
+            opened: scenario.view,
+        })
+    }
+
+    /// The scenario of the run so far, opening now.
+    fn scenario(&self, playing: bool, selected: Option<f64>) -> Result<Scenario, JsError> {
+        let selected = match selected.filter(|&x| x != 0.0) {
+            None => None,
+            Some(x) => Some(self.node(x)?),
+        };
+        let mut s = Scenario::capture(
+            &self.world,
+            ViewState {
+                time: self.world.now(),
+                playing,
+                selected,
+            },
+        );
+        s.title = self.title.clone();
+        s.caption = self.caption.clone();
+        Ok(s)
+    }
+
     fn node(&self, id: f64) -> Result<u64, JsError> {
         page::node_id(id, self.nodes()).map_err(err)
     }

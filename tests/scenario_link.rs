@@ -485,6 +485,7 @@ fn replay_link_defaults_to_the_view_time_or_last_action_plus_five_seconds() {
     assert!(r.trace_hash.is_empty(), "TraceMode::Off has no hash");
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_cli_replays_a_link_to_the_same_trace_hash() {
     use clap::Parser;

@@ -44,6 +44,7 @@ const bugList = new BugList((name, on, box) => {
 
 const ACTIONS = {
   reset: (a) => newCluster(a.config),
+  load: (a) => openScenario(a.link),
   partition: (a) => pg.partition(a.groups),
   cut: (a) => pg.cut(a.from, a.to),
   restore: (a) => pg.restoreLink(a.from, a.to),
@@ -80,8 +81,8 @@ function tryAct(action) {
   }
 }
 
-function newCluster(config = {}) {
-  const next = new wasm.Playground(config);
+function newCluster(config = {}, ready = null) {
+  const next = ready ?? new wasm.Playground(config);
   pg?.free();
   pg = next;
   selected = null;
@@ -99,6 +100,123 @@ function newCluster(config = {}) {
   view = pg.frameView(MAX_EVENTS, $("ev-traffic").checked);
   $("new-seed").value = String(view.seed);
   syncNetwork();
+  showNote(ready ? pg.opened() : null);
+}
+
+// ----- Scenarios: links, files, the gallery -------------------------------------
+//
+// A scenario link (#s=1.…) holds the config, every action with its time and the
+// view; opening one replays the identical run. Text from a link or a file is
+// shown with textContent only.
+
+/** Opens a scenario from a link (URL, `#s=…`), a JSON text or a preset id, as
+ * `{ link }`, `{ json }` or `{ preset }` (a bare string is a link). Throws an
+ * Error with a readable sentence when it cannot be opened; the current cluster
+ * then stays. */
+function openScenario(source) {
+  const src = typeof source === "string" ? { link: source } : source ?? {};
+  let next;
+  if (typeof src.link === "string") next = wasm.Playground.fromLink(src.link);
+  else if (typeof src.json === "string") next = wasm.Playground.fromJson(src.json);
+  else if (typeof src.preset === "string") next = wasm.Playground.fromPreset(src.preset);
+  else throw new Error("load(link): expected a link such as '#s=1.…' (or { json } / { preset })");
+  const o = next.opened();
+  newCluster({}, next);
+  hideBanner();
+  if (o.selected) selected = `node:${o.selected}`;
+  setPlaying(o.playing);
+}
+
+/** The full URL that reopens this run now (paused or playing as it is). */
+function shareLink() {
+  const node = selected?.startsWith("node:") ? +selected.slice(5) : 0;
+  return location.href.split("#")[0] + pg.link(playing, node);
+}
+
+function showNote(o) {
+  const has = o && (o.title || o.caption);
+  $("scenario-note").hidden = !has;
+  $("scenario-title").textContent = has ? o.title : "";
+  $("scenario-caption").textContent = has ? o.caption : "";
+}
+
+function showBanner(msg) {
+  $("banner-text").textContent = msg;
+  $("banner").hidden = false;
+}
+
+function hideBanner() {
+  $("banner").hidden = true;
+}
+
+/** At start and when the fragment changes: open the link in it, if any; a bad
+ * link shows the banner and leaves (or makes) the default cluster. */
+function openFromLocation(atStart = false) {
+  if (!/[#&]s=/.test(location.hash)) return false;
+  try {
+    openScenario({ link: location.hash });
+    return true;
+  } catch (e) {
+    const then = atStart ? "Showing the default cluster." : "The current cluster stays.";
+    showBanner(`This link could not be opened: ${e.message} ${then}`);
+    return false;
+  }
+}
+
+async function share() {
+  let url;
+  try {
+    url = shareLink();
+  } catch (e) {
+    return toast(`${e.message}`);
+  }
+  history.replaceState(null, "", url);
+  try {
+    await navigator.clipboard.writeText(url);
+    toast("Link copied: it reopens this exact run");
+  } catch {
+    prompt("Copy this link: it reopens this exact run", url);
+  }
+}
+
+function download() {
+  const node = selected?.startsWith("node:") ? +selected.slice(5) : 0;
+  const blob = new Blob([pg.scenarioJson(playing, node)], { type: "application/json" });
+  const a = html("a", { href: URL.createObjectURL(blob), download: `raft-scenario-t${Math.round(pg.now())}ms.json` }, document.body);
+  a.click();
+  setTimeout(() => {
+    URL.revokeObjectURL(a.href);
+    a.remove();
+  }, 0);
+}
+
+async function upload(file) {
+  if (!file) return;
+  try {
+    openScenario({ json: await file.text() });
+    toast(`Opened ${file.name}`);
+  } catch (e) {
+    showBanner(`${file.name} could not be opened: ${e.message}`);
+  }
+}
+
+function wireScenarioControls() {
+  const sel = $("preset");
+  for (const p of wasm.Playground.presets()) html("option", { value: p.id }, sel).textContent = p.title;
+  sel.onchange = () => {
+    const id = sel.value;
+    sel.value = "";
+    if (id) tryAct({ type: "load", link: { preset: id } });
+  };
+  $("share").onclick = share;
+  $("download").onclick = download;
+  $("upload").onclick = () => $("upload-file").click();
+  $("upload-file").onchange = (e) => {
+    upload(e.target.files[0]);
+    e.target.value = "";
+  };
+  $("banner-close").onclick = hideBanner;
+  addEventListener("hashchange", () => openFromLocation() && redraw());
 }
 
 // ----- The clock --------------------------------------------------------------
@@ -387,7 +505,7 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   write(key, value, node?)  read(key, node?)  del(key, node?)
   drop(messageId)  setNetwork({loss, duplicate, latencyMin, latencyMax})
   setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
-  onAction(fn)  frameStats()`;
+  link()  load(link)  presets()  onAction(fn)  frameStats()`;
 
 const api = {
   help() {
@@ -469,6 +587,16 @@ const api = {
   traceHash: () => pg.traceHash(),
   leader: () => leaderId(),
   actions: () => pg.actions(),
+  /** The full URL that reopens this exact run (config, every action, the view). */
+  link: () => shareLink(),
+  /** Opens a scenario link (a URL or '#s=1.…'), or { json: text } / { preset: id }.
+   * Throws an Error saying why when it cannot; the current cluster then stays. */
+  load(link) {
+    act({ type: "load", link });
+    return pg.opened();
+  },
+  /** The gallery: [{ id, title, caption, durationMs }]. */
+  presets: () => wasm.Playground.presets(),
   act,
   onAction(fn) {
     if (typeof fn !== "function") throw new Error("onAction(fn): fn must be a function");
@@ -507,15 +635,18 @@ wasmReady()
   .then((w) => {
     wasm = w;
     wireControls();
+    wireScenarioControls();
     setSpeed(speed);
-    newCluster(DEFAULT);
+    const fromLink = openFromLocation(true);
+    if (!fromLink) newCluster(DEFAULT);
     window.raft = api;
     const version = wasm.version();
     status.textContent = `wasm ok — raft-playground ${version}`;
     status.dataset.state = "ok";
     status.dataset.version = version;
     document.body.classList.add("ready");
-    setPlaying(true);
+    if (!fromLink) setPlaying(true);
+    else redraw();
   })
   .catch((err) => {
     status.textContent = `wasm failed to load: ${err}`;

@@ -281,40 +281,61 @@ impl Scenario {
                 text.len()
             )));
         }
-        #[derive(serde::Deserialize)]
-        struct Header {
-            format: Option<String>,
-            version: Option<serde_json::Value>,
-        }
-        let header: Header =
+        let header: JsonHeader =
             serde_json::from_str(text).map_err(|e| ScenarioError::Json(e.to_string()))?;
-        if header.format.as_deref() != Some(JSON_FORMAT) {
-            return Err(ScenarioError::Json(format!(
-                "expected \"format\": \"{JSON_FORMAT}\""
-            )));
-        }
-        match header.version {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(1) => {}
-            Some(v) => return Err(ScenarioError::UnsupportedVersion(v.to_string())),
-            None => return Err(ScenarioError::Json("missing \"version\"".into())),
-        }
+        header.check()?;
         let file: JsonFileV1 =
             serde_json::from_str(text).map_err(|e| ScenarioError::Json(e.to_string()))?;
+        Scenario::from_json_file(file)
+    }
+
+    /// A parsed JSON file (the page parses the text with the browser's own
+    /// parser, which keeps the JSON parser out of the wasm).
+    pub fn from_json_file(file: JsonFileV1) -> Result<Scenario, ScenarioError> {
+        JsonHeader {
+            format: Some(file.format),
+            version: Some(serde_json::Value::from(file.version)),
+        }
+        .check()?;
         let scenario = Scenario::try_from(file.scenario)?;
         scenario.validate()?;
         Ok(scenario)
     }
 }
 
+/// The first two fields of a scenario JSON file, read before the rest so that a
+/// newer version is reported as such.
+#[derive(serde::Deserialize)]
+pub struct JsonHeader {
+    pub format: Option<String>,
+    pub version: Option<serde_json::Value>,
+}
+
+impl JsonHeader {
+    pub fn check(&self) -> Result<(), ScenarioError> {
+        if self.format.as_deref() != Some(JSON_FORMAT) {
+            return Err(ScenarioError::Json(format!(
+                "expected \"format\": \"{JSON_FORMAT}\""
+            )));
+        }
+        match &self.version {
+            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(1) => Ok(()),
+            Some(v) => Err(ScenarioError::UnsupportedVersion(v.to_string())),
+            None => Err(ScenarioError::Json("missing \"version\"".into())),
+        }
+    }
+}
+
 /// The `format` field of a scenario JSON file.
 pub const JSON_FORMAT: &str = "raft-playground-scenario";
 
+/// A scenario JSON file, format 1.
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct JsonFileV1 {
-    format: String,
-    version: u32,
-    scenario: wire::ScenarioV1,
+pub struct JsonFileV1 {
+    pub format: String,
+    pub version: u32,
+    pub scenario: wire::ScenarioV1,
 }
 
 /// Checks an action on its own (node ids, names, sizes); whether it fits the world
