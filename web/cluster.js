@@ -63,6 +63,9 @@ export class Cluster {
         g.line = svg("line", { class: "wire" }, g);
         this.linkEls.push(g);
       }
+    // Place the nodes now, before any style is computed, so they do not glide
+    // in from the corner (the transition is for partitions re-arranging them).
+    this.layout([]);
   }
 
   /**
