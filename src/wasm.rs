@@ -338,11 +338,9 @@ impl Playground {
     /// Every field of the message with this id, readable (undefined when it is
     /// no longer in flight).
     #[wasm_bindgen(js_name = messageDetail)]
-    pub fn message_detail(&self, id: f64) -> Option<String> {
-        if !(id.is_finite() && id >= 0.0) {
-            return None;
-        }
-        view::message_detail(&self.world, id as u64)
+    pub fn message_detail(&self, id: f64) -> Result<Option<String>, JsError> {
+        let id = page::whole(id, "message id", 1, 1 << 53).map_err(err)?;
+        Ok(view::message_detail(&self.world, id))
     }
 
     /// SHA-256 of the run's trace so far: equal to a native run of the same actions.
