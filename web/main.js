@@ -255,7 +255,8 @@ function wireControls() {
     e.preventDefault();
     const op = $("w-op").value;
     const key = $("w-key").value;
-    const node = $("w-to").value ? +$("w-to").value : undefined;
+    // "the leader": the one the page shows, if any; else the client guesses.
+    const node = $("w-to").value ? +$("w-to").value : (leaderId() ?? undefined);
     const a = op === "put" ? { type: "write", key, value: $("w-value").value, node } : { type: op === "get" ? "read" : op, key, node };
     tryAct(a);
   };
