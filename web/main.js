@@ -169,7 +169,7 @@ function render() {
   const bad = renderChecker(view);
   if (selected?.startsWith("node:") && !view.nodes.some((n) => `node:${n.id}` === selected)) selected = null;
   cluster.render(view, packed, { selected, bad, split });
-  logs.render(view, bad, (id) => pg.logTail(id, MAX_LOG));
+  logs.render(view, bad, (id, length, sig) => pg.logSince(id, length, sig, MAX_LOG));
   kv.render(view);
   events.render(view);
   bugList.render(view.bugs);

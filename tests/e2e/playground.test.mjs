@@ -144,6 +144,15 @@ test("a leader cut into a minority is replaced; its write stays uncommitted; aft
     const terms = (n) => n.log.map((e) => e.term).join(",");
     for (const n of v.nodes) assert.equal(terms(n), terms(v.nodes[0]), `S${n.id}'s log converged`);
     assert.ok(!was.log.some((e) => e.index === entry.index && e.term === entry.term), "the stale entry was replaced");
+    await settle(page);
+    const now = was.log.find((e) => e.index === entry.index);
+    const redrawn = page.locator(`.lrow[data-node="${old.id}"] .cell[title^="[${entry.index}]"]`);
+    assert.equal(await redrawn.textContent(), String(now.term), "the log matrix shows the replacement");
+    assert.equal(
+      await page.locator(`.lrow[data-node="${old.id}"] .cell`).count(),
+      was.log.length,
+      "one cell per entry, none left over",
+    );
     assert.deepEqual(v.partition, { groups: [], cuts: [] });
     assert.deepEqual(problems, []);
   } finally {
