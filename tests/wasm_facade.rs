@@ -188,6 +188,18 @@ fn frame_view_packed_messages_and_log_tails_agree_with_the_full_view() {
             String::from(js_sys::JSON::stringify(&get(&n, "log")).unwrap())
         );
     }
+    let first = nodes_of(&full)[0].clone();
+    let len = get(&first, "logLength").as_f64().unwrap();
+    let sig = get(&first, "logSig").as_f64().unwrap();
+    let same = p.log_since(1.0, len, sig, 100.0).unwrap();
+    assert_eq!(get(&same, "reset").as_bool(), Some(false));
+    assert_eq!(js_sys::Array::from(&get(&same, "entries")).length(), 0);
+    let all = p.log_since(1.0, 0.0, 0.0, 100.0).unwrap();
+    assert_eq!(
+        js_sys::Array::from(&get(&all, "entries")).length() as f64,
+        len
+    );
+    assert!(message(p.log_since(1.0, 0.0, -1.0, 5.0)).contains("known fingerprint"));
     assert!(message(p.log_tail(0.0, 5.0)).contains("no node 0"));
     assert!(message(p.message_detail(-1.0)).contains("message id"));
     assert_eq!(p.message_detail(999_999.0).unwrap(), None);
