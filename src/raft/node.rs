@@ -502,11 +502,16 @@ impl Node {
         };
         if success {
             // A late reply can carry an older match: matchIndex never moves backwards.
-            if match_index > pr.match_index {
+            let advanced = match_index > pr.match_index;
+            if advanced {
                 pr.match_index = match_index.min(last_index);
             }
             pr.next_index = pr.next_index.max(pr.match_index + 1);
-            let more_to_send = pr.next_index <= last_index;
+            // Only a reply that moved matchIndex sends the next batch: a duplicated or
+            // late reply must not start a second stream of AppendEntries (under
+            // duplication the streams would multiply with every round trip; whatever
+            // is still missing goes out with the next heartbeat).
+            let more_to_send = advanced && pr.next_index <= last_index;
             self.maybe_commit();
             if more_to_send {
                 self.send_append_entries(follower);
