@@ -237,21 +237,40 @@ export class EventLog {
   }
 }
 
-/** The checker's verdict: green, or red with the violation in a sentence. */
+/**
+ * The checker's verdict: a green pill, or a red one naming the first broken
+ * property, with every violation in a sentence in the banner below the header.
+ * Returns the ids of the nodes the violations name (to ring them in red).
+ */
 export function renderChecker(v) {
   const box = $("checker");
   const vs = v.violations;
+  const banner = $("violations");
   if (!vs.length) {
     klass(box, "checker ok");
     text($("checker-text"), "All invariants hold");
     attr(box, "title", "The safety checker watches every event: no invariant is broken.");
+    banner.hidden = true;
+    banner.count = 0;
     return new Set();
   }
-  const f = vs[0];
   klass(box, "checker bad");
   const more = vs.length > 1 ? ` (+${vs.length - 1} more)` : "";
-  text($("checker-text"), `${f.property} broken at ${fmtMs(f.time)}: ${f.explanation}${more}`);
-  attr(box, "title", vs.map((x) => `${x.property} @ ${fmtMs(x.time)}: ${x.explanation}`).join("\n"));
+  text($("checker-text"), `${vs[0].property} broken${more}`);
+  attr(box, "title", vs.map((x) => `${x.property} at ${fmtMs(x.time)}: ${x.explanation}`).join("\n"));
+  if (banner.count !== vs.length) {
+    banner.count = vs.length;
+    banner.hidden = false;
+    const list = $("violation-list");
+    list.replaceChildren();
+    for (const x of vs.slice(0, 5)) {
+      const li = html("li", null, list);
+      html("b", null, li).textContent = `✗ ${x.property}`;
+      html("span", { class: "at" }, li).textContent = ` at ${fmtMs(x.time)}: `;
+      html("span", null, li).textContent = x.explanation;
+    }
+    if (vs.length > 5) html("li", { class: "muted" }, list).textContent = `… and ${vs.length - 5} more`;
+  }
   return new Set(vs.flatMap((x) => x.nodes));
 }
 

@@ -357,6 +357,9 @@ test("a broken-rule toggle with a schedule that trips it turns the checker red",
     assert.match(await page.locator("#checker").getAttribute("class"), /\bbad\b/, "drawn red");
     assert.doesNotMatch(await page.locator("#checker").textContent(), /All invariants hold/);
     assert.ok((await page.locator("#cluster .node.bad").count()) > 0, "the nodes involved are highlighted");
+    assert.equal(await page.locator("#violations").isVisible(), true, "the banner explains it");
+    const banner = await page.locator("#violations").textContent();
+    assert.ok(banner.includes(v.violations[0].explanation), `a sentence: ${banner}`);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
