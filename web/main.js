@@ -111,17 +111,25 @@ function redraw() {
 function frame(t) {
   raf = 0;
   const t0 = performance.now();
-  if (playing) {
-    const dt = last === null ? 0 : Math.min(t - last, 100);
-    last = t;
-    if (dt > 0) advance(dt * speed, t0);
-    dirty = true;
-  }
-  if (dirty) {
-    dirty = false;
-    const t1 = performance.now();
-    render();
-    keep(drawTimes, performance.now() - t1);
+  try {
+    if (playing) {
+      const dt = last === null ? 0 : Math.min(t - last, 100);
+      last = t;
+      if (dt > 0) advance(dt * speed, t0);
+      dirty = true;
+    }
+    if (dirty) {
+      dirty = false;
+      const t1 = performance.now();
+      render();
+      keep(drawTimes, performance.now() - t1);
+    }
+  } catch (e) {
+    // Never a silently frozen page: say so once, and stop the clock.
+    console.error(e);
+    toast(`Stopped: ${e.message}`);
+    setPlaying(false, false);
+    return;
   }
   keep(frameTimes, performance.now() - t0);
   if (playing) raf = requestAnimationFrame(frame);
@@ -142,13 +150,13 @@ function advance(ms, t0) {
   }
 }
 
-function setPlaying(on) {
+function setPlaying(on, draw = true) {
   playing = on;
   last = null;
   const b = $("play");
   b.textContent = on ? "❚❚ Pause" : "▶ Play";
   b.setAttribute("aria-pressed", String(on));
-  redraw();
+  if (draw) redraw();
 }
 
 function setSpeed(x) {
