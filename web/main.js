@@ -348,6 +348,10 @@ function onKey(e) {
     return redraw();
   }
   const t = e.target;
+  if (e.key === "Enter" && t?.dataset?.pick) {
+    e.preventDefault();
+    return pick(t.dataset.pick); // a node focused with Tab
+  }
   if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)))) return;
   if (!$("help").hidden && e.key !== "?") return;
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;

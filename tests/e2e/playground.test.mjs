@@ -229,6 +229,11 @@ test("keyboard shortcuts: Space, S, C, R, H, ? and Esc", async () => {
     v = await view(page);
     assert.deepEqual(v.partition.cuts, [], "H heals");
 
+    await page.focus('#cluster .node[data-pick="node:2"]');
+    await page.keyboard.press("Enter");
+    await settle(page);
+    assert.match(await page.locator("#insp-title").textContent(), /Node S2/, "Enter on a focused node selects it");
+
     await page.keyboard.press("?");
     assert.equal(await page.locator("#help").isVisible(), true, "? opens the help");
     assert.match(await page.locator("#help").textContent(), /restart the leader/);
