@@ -449,6 +449,32 @@ impl Playground {
         to_js(&view::log_tail(server, max))
     }
 
+    /// What changed in a node's log since the caller saw `known_length`
+    /// entries with fingerprint `known_sig` (`logSig`; anything when 0):
+    /// `{ reset, entries, logLength, logSig }`. Without `reset`, `entries` are
+    /// the ones appended after those; with it, the newest `max`, to start over.
+    #[wasm_bindgen(js_name = logSince)]
+    pub fn log_since(
+        &self,
+        node: f64,
+        known_length: f64,
+        known_sig: f64,
+        max: f64,
+    ) -> Result<JsValue, JsError> {
+        let node = self.node(node)?;
+        let known_length = page::whole(known_length, "known length", 0, 1 << 40).map_err(err)?;
+        let known_sig =
+            page::whole(known_sig, "known fingerprint", 0, u32::MAX as u64).map_err(err)?;
+        let max = page::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
+        let server = self.world.server(node).expect("checked id");
+        to_js(&view::log_delta(
+            server,
+            known_length as usize,
+            known_sig as u32,
+            max,
+        ))
+    }
+
     /// The messages in flight, packed: 7 numbers each (`id, from node, to node
     /// (0 = a client), kind code (see `messageKinds`), success (1, 0, -1 = not
     /// a reply), sent at ms, due at ms`).
@@ -466,11 +492,9 @@ impl Playground {
     /// Every field of the message with this id, readable (undefined when it is
     /// no longer in flight).
     #[wasm_bindgen(js_name = messageDetail)]
-    pub fn message_detail(&self, id: f64) -> Option<String> {
-        if !(id.is_finite() && id >= 0.0) {
-            return None;
-        }
-        view::message_detail(&self.world, id as u64)
+    pub fn message_detail(&self, id: f64) -> Result<Option<String>, JsError> {
+        let id = page::whole(id, "message id", 1, 1 << 53).map_err(err)?;
+        Ok(view::message_detail(&self.world, id))
     }
 
     /// SHA-256 of the run's trace so far: equal to a native run of the same actions.

@@ -154,3 +154,53 @@ fn trace_hash_matches_the_native_golden_run() {
         r.trace_hash()
     });
 }
+
+#[wasm_bindgen_test]
+fn frame_view_packed_messages_and_log_tails_agree_with_the_full_view() {
+    let mut p = cluster(5.0, 6.0);
+    p.run_until(1000.0).unwrap();
+    p.write("k".into(), "v".into(), None).unwrap();
+    p.run_for(3.0).unwrap();
+    let full = p.view(None).unwrap();
+    let frame = p.frame_view(10.0, false).unwrap();
+    let packed = p.messages().to_vec();
+    let messages: Vec<JsValue> = js_sys::Array::from(&get(&full, "messages"))
+        .iter()
+        .collect();
+    assert!(!messages.is_empty());
+    assert_eq!(packed.len(), messages.len() * 7);
+    let kinds = Playground::message_kinds();
+    for (m, row) in messages.iter().zip(packed.chunks(7)) {
+        assert_eq!(get(m, "id").as_f64(), Some(row[0]));
+        assert_eq!(get(m, "kind").as_string().unwrap(), kinds[row[3] as usize]);
+        assert_eq!(get(m, "deliverAt").as_f64(), Some(row[6]));
+        let detail = p.message_detail(row[0]).unwrap().unwrap();
+        assert_eq!(get(m, "detail").as_string().unwrap(), detail);
+    }
+    assert_eq!(js_sys::Array::from(&get(&frame, "messages")).length(), 0);
+    for (f, n) in nodes_of(&frame).iter().zip(nodes_of(&full)) {
+        assert_eq!(js_sys::Array::from(&get(f, "log")).length(), 0);
+        assert_eq!(get(f, "logSig").as_f64(), get(&n, "logSig").as_f64());
+        let id = get(f, "id").as_f64().unwrap();
+        let tail = p.log_tail(id, 1000.0).unwrap();
+        assert_eq!(
+            String::from(js_sys::JSON::stringify(&tail).unwrap()),
+            String::from(js_sys::JSON::stringify(&get(&n, "log")).unwrap())
+        );
+    }
+    let first = nodes_of(&full)[0].clone();
+    let len = get(&first, "logLength").as_f64().unwrap();
+    let sig = get(&first, "logSig").as_f64().unwrap();
+    let same = p.log_since(1.0, len, sig, 100.0).unwrap();
+    assert_eq!(get(&same, "reset").as_bool(), Some(false));
+    assert_eq!(js_sys::Array::from(&get(&same, "entries")).length(), 0);
+    let all = p.log_since(1.0, 0.0, 0.0, 100.0).unwrap();
+    assert_eq!(
+        js_sys::Array::from(&get(&all, "entries")).length() as f64,
+        len
+    );
+    assert!(message(p.log_since(1.0, 0.0, -1.0, 5.0)).contains("known fingerprint"));
+    assert!(message(p.log_tail(0.0, 5.0)).contains("no node 0"));
+    assert!(message(p.message_detail(-1.0)).contains("message id"));
+    assert_eq!(p.message_detail(999_999.0).unwrap(), None);
+}

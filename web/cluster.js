@@ -63,6 +63,9 @@ export class Cluster {
         g.line = svg("line", { class: "wire" }, g);
         this.linkEls.push(g);
       }
+    // Place the nodes now, before any style is computed, so they do not glide
+    // in from the corner (the transition is for partitions re-arranging them).
+    this.layout([]);
   }
 
   /**
@@ -328,7 +331,7 @@ export class Cluster {
 }
 
 function makeNode(parent, id) {
-  const g = svg("g", { class: "node", "data-pick": `node:${id}` }, parent);
+  const g = svg("g", { class: "node", "data-pick": `node:${id}`, tabindex: "0", role: "button" }, parent);
   svg("circle", { r: NR + 14, class: "halo" }, g);
   g.timer = svg("circle", { r: TIMER_R, class: "timer", transform: "rotate(-90)" }, g);
   svg("circle", { r: NR + 5, class: "ring2" }, g);

@@ -229,17 +229,25 @@ function redraw() {
 function frame(t) {
   raf = 0;
   const t0 = performance.now();
-  if (playing) {
-    const dt = last === null ? 0 : Math.min(t - last, 100);
-    last = t;
-    if (dt > 0) advance(dt * speed, t0);
-    dirty = true;
-  }
-  if (dirty) {
-    dirty = false;
-    const t1 = performance.now();
-    render();
-    keep(drawTimes, performance.now() - t1);
+  try {
+    if (playing) {
+      const dt = last === null ? 0 : Math.min(t - last, 100);
+      last = t;
+      if (dt > 0) advance(dt * speed, t0);
+      dirty = true;
+    }
+    if (dirty) {
+      dirty = false;
+      const t1 = performance.now();
+      render();
+      keep(drawTimes, performance.now() - t1);
+    }
+  } catch (e) {
+    // Never a silently frozen page: say so once, and stop the clock.
+    console.error(e);
+    toast(`Stopped: ${e.message}`);
+    setPlaying(false, false);
+    return;
   }
   keep(frameTimes, performance.now() - t0);
   if (playing) raf = requestAnimationFrame(frame);
@@ -260,13 +268,13 @@ function advance(ms, t0) {
   }
 }
 
-function setPlaying(on) {
+function setPlaying(on, draw = true) {
   playing = on;
   last = null;
   const b = $("play");
   b.textContent = on ? "❚❚ Pause" : "▶ Play";
   b.setAttribute("aria-pressed", String(on));
-  redraw();
+  if (draw) redraw();
 }
 
 function setSpeed(x) {
@@ -287,7 +295,7 @@ function render() {
   const bad = renderChecker(view);
   if (selected?.startsWith("node:") && !view.nodes.some((n) => `node:${n.id}` === selected)) selected = null;
   cluster.render(view, packed, { selected, bad, split });
-  logs.render(view, bad, (id) => pg.logTail(id, MAX_LOG));
+  logs.render(view, bad, (id, length, sig) => pg.logSince(id, length, sig, MAX_LOG));
   kv.render(view);
   events.render(view);
   bugList.render(view.bugs);
@@ -373,7 +381,8 @@ function wireControls() {
     e.preventDefault();
     const op = $("w-op").value;
     const key = $("w-key").value;
-    const node = $("w-to").value ? +$("w-to").value : undefined;
+    // "the leader": the one the page shows, if any; else the client guesses.
+    const node = $("w-to").value ? +$("w-to").value : (leaderId() ?? undefined);
     const a = op === "put" ? { type: "write", key, value: $("w-value").value, node } : { type: op === "get" ? "read" : op, key, node };
     tryAct(a);
   };
@@ -457,6 +466,10 @@ function onKey(e) {
     return redraw();
   }
   const t = e.target;
+  if (e.key === "Enter" && t?.dataset?.pick) {
+    e.preventDefault();
+    return pick(t.dataset.pick); // a node focused with Tab
+  }
   if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)))) return;
   if (!$("help").hidden && e.key !== "?") return;
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;

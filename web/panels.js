@@ -24,6 +24,10 @@ export class LogMatrix {
       row.head = html("div", { class: "lhead" }, row);
       row.track = html("div", { class: "ltrack" }, row);
       row.cells = new Map();
+      row.log = [];
+      row.logSig = 0;
+      row.logLength = 0;
+      row.commit = 0;
       row.match = html("span", { class: "mark match", title: "matchIndex" }, row.track);
       row.next = html("span", { class: "mark next", title: "nextIndex" }, row.track);
       this.rows.push(row);
@@ -38,13 +42,16 @@ export class LogMatrix {
   }
 
   /**
-   * Draws the logs of view `v`; `fetch(id)` gives a node's newest entries and
-   * is called only when its log changed (its `logSig`) or the window moved.
+   * Draws the logs of view `v`. `fetch(id, knownLength, knownSig)` is the
+   * façade's `logSince`: called only when a node's log changed (its `logSig`),
+   * it brings just the appended entries, or the tail when the log diverged.
+   * Cells are touched only from the lowest index that changed.
    */
   render(v, bad, fetch) {
     const end = Math.max(0, ...v.nodes.map((n) => n.logLength));
     const base = Math.max(1, end - WINDOW + 1);
     const moved = base !== this.base || end !== this.end;
+    const slid = base !== this.base;
     this.base = base;
     this.end = end;
     const shift = `translateX(${-(base - 1) * CELL}px)`;
@@ -63,18 +70,30 @@ export class LogMatrix {
       const p = progress.get(n.id);
       marker(row.match, p && p.matchIndex >= base ? p.matchIndex : 0, `leader's matchIndex for S${n.id}`);
       marker(row.next, p && p.nextIndex >= base ? p.nextIndex : 0, `leader's nextIndex for S${n.id}`);
-      // Skip the cells when neither the log nor the commit point moved.
-      const sig = `${n.logSig}|${n.logLength}|${n.commitIndex}|${base}`;
-      if (row.sig === sig) continue;
-      row.sig = sig;
-      if (!row.log || row.logSig !== n.logSig || row.logLength !== n.logLength) {
-        row.log = fetch(n.id);
-        row.logSig = n.logSig;
-        row.logLength = n.logLength;
+      let lo = Infinity; // the lowest index whose cell may have changed
+      if (row.logSig !== n.logSig || row.logLength !== n.logLength) {
+        const d = fetch(n.id, row.logLength, row.logSig);
+        if (d.reset) {
+          row.log = d.entries;
+          lo = 0;
+        } else if (d.entries.length) {
+          row.log.push(...d.entries);
+          if (row.log.length > WINDOW) row.log.splice(0, row.log.length - WINDOW);
+          lo = d.entries[0].index;
+        }
+        row.logSig = d.logSig;
+        row.logLength = d.logLength;
       }
+      if (row.commit !== n.commitIndex) {
+        lo = Math.min(lo, Math.min(row.commit, n.commitIndex) + 1);
+        row.commit = n.commitIndex;
+      }
+      if (slid) lo = 0;
+      if (lo === Infinity) continue;
       const log = row.log;
-      for (const e of log) {
-        if (e.index < base) continue;
+      for (let i = log.length - 1; i >= 0 && log[i].index >= lo; i--) {
+        const e = log[i];
+        if (e.index < base) break;
         let c = row.cells.get(e.index);
         if (!c) {
           c = html("span", { class: "cell" }, row.track);
@@ -93,13 +112,15 @@ export class LogMatrix {
           c.title = `[${e.index}] term ${e.term}: ${e.command}${done ? " (committed)" : " (not committed)"}`;
         }
       }
-      // Entries gone (truncated) or slid out of the window.
-      const last = log.length ? log[log.length - 1].index : 0;
-      for (const [i, c] of row.cells)
-        if (i < base || i > last) {
-          c.remove();
-          row.cells.delete(i);
-        }
+      if (lo === 0) {
+        // Entries gone (truncated) or slid out of the window.
+        const last = log.length ? log[log.length - 1].index : 0;
+        for (const [i, c] of row.cells)
+          if (i < base || i > last) {
+            c.remove();
+            row.cells.delete(i);
+          }
+      }
     }
     if (moved && this.stick) this.root.scrollLeft = 1e9;
   }
@@ -182,43 +203,74 @@ export class KvPanel {
 export class EventLog {
   constructor() {
     this.root = $("events");
-    this.items = [];
+    this.keys = []; // one per shown item, newest first
   }
 
+  /** Newest first; new events are prepended, the oldest dropped: the items
+   * already shown are never rewritten. */
   render(v) {
     const ev = v.events;
-    while (this.items.length < ev.length) {
-      const li = html("li", null, this.root);
-      li.time = html("time", null, li);
-      li.msg = html("span", null, li);
-      this.items.push(li);
+    const keys = ev.map((e) => `${e.time}|${e.kind}|${e.text}`);
+    const at = this.keys.length ? keys.indexOf(this.keys[0]) : -1;
+    if (at < 0) {
+      this.root.replaceChildren();
+      this.keys = [];
+      this.add(ev, keys, ev.length);
+    } else if (at > 0) this.add(ev, keys, at);
+    while (this.keys.length > ev.length) {
+      this.root.lastChild.remove();
+      this.keys.pop();
     }
-    this.items.forEach((li, i) => {
+  }
+
+  /** Prepends the first `n` events. */
+  add(ev, keys, n) {
+    const frag = document.createDocumentFragment();
+    for (let i = 0; i < n; i++) {
       const e = ev[i];
-      style(li, "display", e ? "" : "none");
-      if (!e) return;
-      klass(li, `ev-${e.kind}`);
-      text(li.time, e.time.toFixed(1));
-      text(li.msg, e.text);
-    });
+      const li = html("li", { class: `ev-${e.kind}` }, frag);
+      html("time", null, li).textContent = e.time.toFixed(1);
+      html("span", null, li).textContent = e.text;
+    }
+    this.root.prepend(frag);
+    this.keys.unshift(...keys.slice(0, n));
   }
 }
 
-/** The checker's verdict: green, or red with the violation in a sentence. */
+/**
+ * The checker's verdict: a green pill, or a red one naming the first broken
+ * property, with every violation in a sentence in the banner below the header.
+ * Returns the ids of the nodes the violations name (to ring them in red).
+ */
 export function renderChecker(v) {
   const box = $("checker");
   const vs = v.violations;
+  const banner = $("violations");
   if (!vs.length) {
     klass(box, "checker ok");
     text($("checker-text"), "All invariants hold");
     attr(box, "title", "The safety checker watches every event: no invariant is broken.");
+    banner.hidden = true;
+    banner.count = 0;
     return new Set();
   }
-  const f = vs[0];
   klass(box, "checker bad");
   const more = vs.length > 1 ? ` (+${vs.length - 1} more)` : "";
-  text($("checker-text"), `${f.property} broken at ${fmtMs(f.time)}: ${f.explanation}${more}`);
-  attr(box, "title", vs.map((x) => `${x.property} @ ${fmtMs(x.time)}: ${x.explanation}`).join("\n"));
+  text($("checker-text"), `${vs[0].property} broken${more}`);
+  attr(box, "title", vs.map((x) => `${x.property} at ${fmtMs(x.time)}: ${x.explanation}`).join("\n"));
+  if (banner.count !== vs.length) {
+    banner.count = vs.length;
+    banner.hidden = false;
+    const list = $("violation-list");
+    list.replaceChildren();
+    for (const x of vs.slice(0, 5)) {
+      const li = html("li", null, list);
+      html("b", null, li).textContent = `✗ ${x.property}`;
+      html("span", { class: "at" }, li).textContent = ` at ${fmtMs(x.time)}: `;
+      html("span", null, li).textContent = x.explanation;
+    }
+    if (vs.length > 5) html("li", { class: "muted" }, list).textContent = `… and ${vs.length - 5} more`;
+  }
   return new Set(vs.flatMap((x) => x.nodes));
 }
 

@@ -415,27 +415,76 @@ pub fn log_sig(entries: &[crate::raft::Entry]) -> u32 {
     h ^ entries.len() as u32
 }
 
-/// The newest `max` entries of a node's log (from disk while it is crashed).
-pub fn log_tail(server: &crate::sim::world::Server, max: usize) -> Vec<EntryView> {
-    let entries = match &server.node {
+/// A node's log entries: its live log, or its disk while it is crashed.
+fn entries_of(server: &crate::sim::world::Server) -> &[crate::raft::Entry] {
+    match &server.node {
         Some(n) => n.log().entries(),
         None => server.disk.log.entries(),
-    };
-    log_view(entries, Some(max))
+    }
 }
 
-fn log_view(entries: &[crate::raft::Entry], max_log: Option<usize>) -> Vec<EntryView> {
-    let skip = max_log.map_or(0, |m| entries.len().saturating_sub(m));
+/// The newest `max` entries of a node's log (from disk while it is crashed).
+pub fn log_tail(server: &crate::sim::world::Server, max: usize) -> Vec<EntryView> {
+    log_view(entries_of(server), Some(max))
+}
+
+/// What changed in a node's log since a reader saw `known_length` entries
+/// whose fingerprint ([`log_sig`]) was `known_sig`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogDelta {
+    /// The reader's entries are no longer a prefix of the log: `entries` is
+    /// the newest `max` entries, to replace them all. Otherwise `entries` are
+    /// the ones appended after the known prefix (at most `max`).
+    pub reset: bool,
+    pub entries: Vec<EntryView>,
+    pub log_length: LogIndex,
+    pub log_sig: u32,
+}
+
+/// The entries appended since the reader's prefix, or the tail if it diverged.
+pub fn log_delta(
+    server: &crate::sim::world::Server,
+    known_length: usize,
+    known_sig: u32,
+    max: usize,
+) -> LogDelta {
+    let entries = entries_of(server);
+    // Nothing known is a prefix of anything.
+    let prefix = known_length == 0
+        || (known_length <= entries.len() && log_sig(&entries[..known_length]) == known_sig);
+    let (reset, list) = if prefix {
+        let new = &entries[known_length..];
+        let skip = new.len().saturating_sub(max);
+        let first = known_length + skip;
+        (false, view_from(&entries[first..], first))
+    } else {
+        (true, log_view(entries, Some(max)))
+    };
+    LogDelta {
+        reset,
+        entries: list,
+        log_length: entries.len() as LogIndex,
+        log_sig: log_sig(entries),
+    }
+}
+
+/// Entries viewed with their indexes, the first being at 0-based `offset`.
+fn view_from(entries: &[crate::raft::Entry], offset: usize) -> Vec<EntryView> {
     entries
         .iter()
         .enumerate()
-        .skip(skip)
         .map(|(i, e)| EntryView {
-            index: i as u64 + 1,
+            index: (offset + i) as u64 + 1,
             term: e.term,
             command: describe_entry(&e.data),
         })
         .collect()
+}
+
+fn log_view(entries: &[crate::raft::Entry], max_log: Option<usize>) -> Vec<EntryView> {
+    let skip = max_log.map_or(0, |m| entries.len().saturating_sub(m));
+    view_from(&entries[skip..], skip)
 }
 
 /// (kind, is_request, success, term, detail) of a payload; `detail` stays empty
@@ -854,5 +903,47 @@ mod tests {
                 .iter()
                 .all(|e| !matches!(e.kind, "send" | "deliver" | "duplicate" | "drop"))
         );
+    }
+
+    #[test]
+    fn log_deltas_carry_only_what_was_appended_unless_the_log_diverged() {
+        let mut w = busy_world();
+        let s = |w: &World| View::of(w, 0).nodes[0].clone();
+        let before = s(&w);
+        fn server(w: &World) -> &crate::sim::world::Server {
+            w.server(1).unwrap()
+        }
+        // Nothing new.
+        let d = log_delta(server(&w), before.log.len(), before.log_sig, 100);
+        assert!(!d.reset && d.entries.is_empty());
+        assert_eq!(
+            (d.log_length, d.log_sig),
+            (before.log_length, before.log_sig)
+        );
+        // Appends: only the new entries, with their indexes.
+        w.apply(Action::Client {
+            op: Op::Put {
+                key: "z".into(),
+                value: "1".into(),
+            },
+            to: None,
+        })
+        .unwrap();
+        w.run_until(w.now() + 500 * MS);
+        let after = s(&w);
+        let d = log_delta(server(&w), before.log.len(), before.log_sig, 100);
+        assert!(!d.reset);
+        assert_eq!(d.entries, after.log[before.log.len()..].to_vec());
+        assert_eq!(d.log_sig, after.log_sig);
+        // At most `max`, the newest.
+        let d = log_delta(server(&w), 0, 12345, 2);
+        assert!(!d.reset);
+        assert_eq!(d.entries, after.log[after.log.len() - 2..].to_vec());
+        // A reader whose prefix differs (a wrong fingerprint, or longer than
+        // the log) gets the tail to start over.
+        let d = log_delta(server(&w), before.log.len(), before.log_sig ^ 1, 3);
+        assert!(d.reset);
+        assert_eq!(d.entries, after.log[after.log.len() - 3..].to_vec());
+        assert!(log_delta(server(&w), 10_000, 0, 3).reset);
     }
 }

@@ -144,6 +144,15 @@ test("a leader cut into a minority is replaced; its write stays uncommitted; aft
     const terms = (n) => n.log.map((e) => e.term).join(",");
     for (const n of v.nodes) assert.equal(terms(n), terms(v.nodes[0]), `S${n.id}'s log converged`);
     assert.ok(!was.log.some((e) => e.index === entry.index && e.term === entry.term), "the stale entry was replaced");
+    await settle(page);
+    const now = was.log.find((e) => e.index === entry.index);
+    const redrawn = page.locator(`.lrow[data-node="${old.id}"] .cell[title^="[${entry.index}]"]`);
+    assert.equal(await redrawn.textContent(), String(now.term), "the log matrix shows the replacement");
+    assert.equal(
+      await page.locator(`.lrow[data-node="${old.id}"] .cell`).count(),
+      was.log.length,
+      "one cell per entry, none left over",
+    );
     assert.deepEqual(v.partition, { groups: [], cuts: [] });
     assert.deepEqual(problems, []);
   } finally {
@@ -220,6 +229,11 @@ test("keyboard shortcuts: Space, S, C, R, H, ? and Esc", async () => {
     v = await view(page);
     assert.deepEqual(v.partition.cuts, [], "H heals");
 
+    await page.focus('#cluster .node[data-pick="node:2"]');
+    await page.keyboard.press("Enter");
+    await settle(page);
+    assert.match(await page.locator("#insp-title").textContent(), /Node S2/, "Enter on a focused node selects it");
+
     await page.keyboard.press("?");
     assert.equal(await page.locator("#help").isVisible(), true, "? opens the help");
     assert.match(await page.locator("#help").textContent(), /restart the leader/);
@@ -241,6 +255,63 @@ test("a link click cuts one way, then both ways, then restores", async () => {
     assert.deepEqual((await view(page)).partition.cuts, [[1, 2], [2, 1]]);
     await link.click({ force: true });
     assert.deepEqual((await view(page)).partition.cuts, []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("controls: new cluster, speed, network knobs, split editor, message inspector and drop", async () => {
+  const { context, page, problems } = await playground({ nodes: 5, seed: 1 });
+  try {
+    await page.selectOption("#new-nodes", "3");
+    await page.fill("#new-seed", "42");
+    await page.click("#new-cluster button[type=submit]");
+    let v = await view(page);
+    assert.equal(v.nodes.length, 3);
+    assert.equal(v.seed, 42);
+    assert.equal(await page.locator("#cluster .node").count(), 3);
+
+    await page.locator("#speed").fill("1"); // log10: 10×
+    assert.equal(await page.evaluate(() => raft.speed()), 10);
+    assert.equal(await page.locator("#speed-out").textContent(), "10×");
+
+    await page.click("details:has(#net-form) > summary");
+    await page.fill("#n-loss", "25");
+    await page.fill("#n-lmax", "40");
+    await page.click("#net-form button[type=submit]");
+    v = await view(page);
+    assert.equal(v.network.loss, 0.25);
+    assert.equal(v.network.latencyMax, 40);
+
+    await page.click("#split");
+    await page.click('#cluster .node[data-pick="node:3"]'); // A -> B
+    await page.click("#split-apply");
+    v = await view(page);
+    assert.deepEqual(v.partition.groups, [[1, 2], [3]]);
+    await page.click("#heal");
+
+    await run(page, 1000);
+    await page.evaluate(() => raft.setNetwork({ loss: 0, latencyMin: 50, latencyMax: 60 }));
+    await page.evaluate(() => raft.write("m", "1"));
+    await run(page, 10);
+    v = await view(page);
+    const m = v.messages[0];
+    assert.ok(m, "a message in flight");
+    await settle(page);
+    await page.click(`#cluster [data-pick="msg:${m.id}"]`, { force: true });
+    await settle(page);
+    assert.match(await page.locator("#insp-title").textContent(), new RegExp(`Message #${m.id}`));
+    assert.match(await page.locator("#insp-body pre").textContent(), /term|client/);
+    await page.getByRole("button", { name: "Drop" }).click();
+    v = await view(page);
+    assert.ok(!v.messages.some((x) => x.id === m.id), "dropped");
+    assert.ok(v.events.some((e) => e.text === `message #${m.id} dropped by hand`));
+
+    await page.click('#cluster .node[data-pick="node:2"]');
+    await page.getByRole("button", { name: "Write here" }).click();
+    assert.equal(await page.locator("#w-to").inputValue(), "2");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "w-key");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
@@ -291,6 +362,9 @@ test("a broken-rule toggle with a schedule that trips it turns the checker red",
     assert.match(await page.locator("#checker").getAttribute("class"), /\bbad\b/, "drawn red");
     assert.doesNotMatch(await page.locator("#checker").textContent(), /All invariants hold/);
     assert.ok((await page.locator("#cluster .node.bad").count()) > 0, "the nodes involved are highlighted");
+    assert.equal(await page.locator("#violations").isVisible(), true, "the banner explains it");
+    const banner = await page.locator("#violations").textContent();
+    assert.ok(banner.includes(v.violations[0].explanation), `a sentence: ${banner}`);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
@@ -368,7 +442,9 @@ test("screenshot of a busy, healthy cluster", async () => {
       raft.write("x", "1");
       raft.write("y", "2");
       raft.cut(2, 3);
-      raft.runFor(402);
+      raft.runFor(400);
+      // Stop where several messages are on the wire.
+      for (let i = 0; i < 5000 && raft.view().messages.length < 6; i++) raft.step();
     });
     await page.click('#cluster .node[data-pick="node:1"]');
     await settle(page);

@@ -49,7 +49,12 @@ export async function startStaticServer({
     if (req.method !== "GET" && req.method !== "HEAD") {
       return send(405, "method not allowed\n", { allow: "GET, HEAD" });
     }
-    const pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    } catch {
+      return send(400, "bad request\n");
+    }
     if (pathname === base.slice(0, -1)) {
       return send(301, "", { location: base });
     }
