@@ -451,7 +451,7 @@ fn caught(bug: Bug, seeds: std::ops::Range<u64>) -> BTreeSet<Property> {
 /// schedules these random runs do not produce.
 #[test]
 fn broken_rules_are_caught_in_random_runs() {
-    let forget = caught(Bug::ForgetVote, 0..20);
+    let forget = caught(Bug::ForgetVote, 0..100);
     assert!(forget.contains(&Property::OneVotePerTerm), "{forget:?}");
     let no_log_check = caught(Bug::VoteWithoutLogCheck, 0..20);
     assert!(

@@ -28,6 +28,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// List the broken-rule toggles (for --bug).
     Bugs,
+    /// List the preset scenarios (for `run --preset ID`), each with its link.
+    Presets,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -71,7 +73,24 @@ pub struct RunArgs {
     /// Write the JSON Lines trace to FILE (`-` = stdout; the summary then goes to stderr).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<String>,
+    /// Replay a scenario link (a page URL, or its `#s=…` fragment; quote it in the
+    /// shell) instead of building a cluster from the flags above.
+    #[arg(value_name = "LINK", conflicts_with_all = SCENARIO_CONFLICTS)]
+    pub link: Option<String>,
+    /// Replay a preset of the page's gallery by id (see `raft-playground presets`).
+    #[arg(long, value_name = "ID", conflicts_with_all = SCENARIO_CONFLICTS, conflicts_with = "link")]
+    pub preset: Option<String>,
+    /// Simulated time to run to (overrides --duration). With a link, the default is
+    /// the link's view time or its last action + 5 s, whichever is later; with a
+    /// preset, the preset's length.
+    #[arg(long, value_parser = parse_duration)]
+    pub until: Option<Time>,
 }
+
+/// Flags that a scenario (link or preset) fixes itself.
+const SCENARIO_CONFLICTS: [&str; 8] = [
+    "seed", "nodes", "loss", "dup", "latency", "clients", "bugs", "faults",
+];
 
 #[derive(Clone, Debug, Args)]
 pub struct SweepArgs {

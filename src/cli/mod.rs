@@ -49,7 +49,24 @@ where
             print!("{}", bugs_text());
             EXIT_OK
         }
+        Command::Presets => {
+            print!("{}", presets_text());
+            EXIT_OK
+        }
     }
+}
+
+/// Every preset: `id  title`, then its link fragment on the next line.
+pub fn presets_text() -> String {
+    let mut out = String::new();
+    for p in crate::scenario::presets::all() {
+        let link = p
+            .scenario
+            .encode_link()
+            .unwrap_or_else(|e| format!("(no link: {e})"));
+        out.push_str(&format!("{}  {}\n  {link}\n", p.id, p.title));
+    }
+    out
 }
 
 /// The process entry point.
@@ -67,7 +84,11 @@ pub fn bugs_text() -> String {
 }
 
 fn cmd_run(a: &RunArgs) -> i32 {
-    let options = run::RunOptions::from_args(a);
+    let mut options = run::RunOptions::from_args(a);
+    if let Err(e) = options.load_scenario(a) {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
     if let Err(e) = options.sim_config().validate() {
         eprintln!("error: {e}");
         return EXIT_USAGE;

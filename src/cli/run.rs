@@ -3,6 +3,7 @@
 use crate::check::Violation;
 use crate::cli::args::{Faults, RunArgs, format_duration};
 use crate::raft::{Bugs, NodeId, RoleKind, Term, Time};
+use crate::scenario::{Scenario, presets};
 use crate::sim::config::{ClientConfig, SimConfig, TraceMode};
 use crate::sim::event::{DropReason, Event, EventKind};
 use crate::sim::sweep::{Ended, SweepConfig, drive, finish_seed, prepare_seed_with};
@@ -27,6 +28,16 @@ pub struct RunOptions {
     pub faults: Faults,
     /// Keep the JSON Lines text (for `--trace`).
     pub keep_trace: bool,
+    /// A scenario to replay (`run LINK` or `run --preset ID`) instead of the flags.
+    pub scenario: Option<ScenarioSource>,
+}
+
+/// A scenario given on the command line, and how it was named (for the summary).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioSource {
+    pub scenario: Scenario,
+    /// `'<link>'` or `--preset ID`: how to name it again on a command line.
+    pub named: String,
 }
 
 impl RunOptions {
@@ -46,7 +57,43 @@ impl RunOptions {
             bugs,
             faults: args.faults,
             keep_trace: args.trace.is_some(),
+            scenario: None,
         }
+        .with_until(args.until)
+    }
+
+    fn with_until(mut self, until: Option<Time>) -> RunOptions {
+        if let Some(t) = until {
+            self.duration = t;
+        }
+        self
+    }
+
+    /// Decodes `run LINK` / `run --preset ID`, if given: the scenario then fixes the
+    /// cluster, and the run ends at `--until` or the scenario's own end.
+    pub fn load_scenario(&mut self, args: &RunArgs) -> Result<(), String> {
+        let source = match (&args.link, &args.preset) {
+            (Some(link), _) => {
+                let scenario = Scenario::decode_link(link).map_err(|e| e.to_string())?;
+                let until = crate::scenario::default_until(&scenario);
+                let fragment = scenario.encode_link().unwrap_or_else(|_| link.clone());
+                (scenario, format!("'{fragment}'"), until)
+            }
+            (None, Some(id)) => {
+                let p = presets::get(id).ok_or_else(|| {
+                    format!("no preset '{id}'; known: {}", presets::ids().join(", "))
+                })?;
+                (p.scenario, format!("--preset {id}"), p.duration)
+            }
+            (None, None) => return Ok(()),
+        };
+        let (scenario, named, default_until) = source;
+        self.seed = scenario.config.seed;
+        self.nodes = scenario.config.nodes;
+        self.bugs = scenario.config.bugs;
+        self.duration = args.until.unwrap_or(default_until);
+        self.scenario = Some(ScenarioSource { scenario, named });
+        Ok(())
     }
 
     /// A plain run: `seed`, `nodes`, `duration`, nothing else changed.
@@ -62,6 +109,7 @@ impl RunOptions {
             bugs: Bugs::none(),
             faults: Faults::None,
             keep_trace: false,
+            scenario: None,
         }
     }
 
@@ -73,6 +121,9 @@ impl RunOptions {
     /// The world config: the sweep's for `--faults random`, else the defaults;
     /// explicit flags override either.
     pub fn sim_config(&self) -> SimConfig {
+        if let Some(s) = &self.scenario {
+            return s.scenario.config.clone();
+        }
         let mut config = match self.faults {
             Faults::Random => self.sweep_config().sim_config(self.seed),
             Faults::None => SimConfig {
@@ -108,6 +159,13 @@ impl RunOptions {
 
     /// The command line that repeats this run.
     pub fn command_line(&self) -> String {
+        if let Some(s) = &self.scenario {
+            return format!(
+                "raft-playground run {} --until {}",
+                s.named,
+                format_duration(self.duration)
+            );
+        }
         let mut s = format!(
             "raft-playground run --seed {} --nodes {} --duration {}",
             self.seed,
@@ -260,10 +318,15 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
     };
     let config = options.sim_config();
     let sweep = options.sweep_config();
-    let mut world = match options.faults {
+    let mut world = match (&options.scenario, options.faults) {
+        // Every action of the scenario scheduled: the same run as the page's.
+        (Some(s), _) => s
+            .scenario
+            .to_world(mode, RECENT)
+            .map_err(|e| e.to_string())?,
         // Exactly what a sweep runs for this seed (plus any explicit overrides).
-        Faults::Random => prepare_seed_with(&sweep, config.clone(), mode, RECENT)?,
-        Faults::None => World::new(config.clone(), mode, RECENT)?,
+        (None, Faults::Random) => prepare_seed_with(&sweep, config.clone(), mode, RECENT)?,
+        (None, Faults::None) => World::new(config.clone(), mode, RECENT)?,
     };
     let mut stats = RunStats::default();
     let mut seen = 0u64;
@@ -283,11 +346,14 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
     if options.faults == Faults::Random && ended == Ended::Completed {
         violations.extend(finish_seed(&sweep, &mut world));
     }
-    // Requests still unanswered are reported as failed (client_fail events).
-    let before = world.violations().len();
-    world.finish();
-    violations.extend(world.violations()[before..].iter().cloned());
-    take_new(&world, &mut stats);
+    // Requests still unanswered are reported as failed (client_fail events) —
+    // except for a scenario, whose trace hash must equal the page's at that time.
+    if options.scenario.is_none() {
+        let before = world.violations().len();
+        world.finish();
+        violations.extend(world.violations()[before..].iter().cloned());
+        take_new(&world, &mut stats);
+    }
     let final_leader = world.leader().map(|id| {
         let term = world
             .server(id)
@@ -356,9 +422,18 @@ impl RunReport {
         let _ = writeln!(
             w,
             "  faults:      {}",
-            match o.faults {
-                Faults::None => "none".to_string(),
-                Faults::Random => format!(
+            match (&o.scenario, o.faults) {
+                (Some(sc), _) => format!(
+                    "scenario \"{}\": {} scheduled actions",
+                    if sc.scenario.title.is_empty() {
+                        "untitled"
+                    } else {
+                        &sc.scenario.title
+                    },
+                    sc.scenario.actions.len()
+                ),
+                (None, Faults::None) => "none".to_string(),
+                (None, Faults::Random) => format!(
                     "random (heal at {}); {} crashes, {} restarts, {} partitions, {} cuts, {} heals, {} forced timeouts",
                     format_duration(self.options.sweep_config().fault_plan().heal_at),
                     s.crashes,

@@ -377,8 +377,14 @@ impl Node {
             self.voted_for = None;
             self.persist_hard_state();
         }
+        // A follower's timer is reset only by its leader or by granting a vote
+        // (Figure 2), not by merely hearing a higher term. A stepping-down leader
+        // or candidate starts a fresh timer: a leader's old deadline is long past.
+        let was_follower = matches!(self.role, Role::Follower { .. });
         self.set_role(Role::Follower { leader });
-        self.reset_election_timer(now);
+        if !was_follower {
+            self.reset_election_timer(now);
+        }
     }
 
     // ----- Replication: follower side ------------------------------------------
@@ -399,8 +405,10 @@ impl Node {
             Role::Candidate { .. } | Role::Follower { leader: None } => {
                 self.become_follower(now, self.current_term, Some(leader))
             }
-            Role::Follower { .. } => self.reset_election_timer(now),
+            Role::Follower { .. } => {}
         }
+        // Heard from the leader of the current term: the election can wait.
+        self.reset_election_timer(now);
 
         // Log consistency check: we must hold prevLogIndex with prevLogTerm.
         match self.log.term_at(prev_log_index) {

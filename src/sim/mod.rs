@@ -8,6 +8,7 @@ pub mod event;
 pub mod faults;
 pub mod inflight;
 pub mod network;
+pub mod page;
 pub mod sweep;
 pub mod trace;
 pub mod view;

@@ -49,6 +49,12 @@ pub struct NodeView {
     /// The state machine, in key order.
     pub kv: Vec<[String; 2]>,
     pub restarts: u64,
+    /// The full log length; `log` may hold only the newest entries (see
+    /// [`ViewOptions::max_log`]).
+    pub log_length: LogIndex,
+    /// A 32-bit fingerprint of the log's terms: it changes whenever the log
+    /// does, so a page can skip fetching and redrawing an unchanged log.
+    pub log_sig: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -87,7 +93,8 @@ pub struct MessageView {
     pub term: Option<Term>,
     pub sent_at: f64,
     pub deliver_at: f64,
-    /// Every field, readable, one per line.
+    /// Every field, readable, one per line (empty unless
+    /// [`ViewOptions::message_details`]).
     pub detail: String,
 }
 
@@ -185,15 +192,70 @@ pub fn describe_entry(data: &EntryData) -> String {
     }
 }
 
+/// How much a snapshot holds (a page drawing every frame wants it small).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewOptions {
+    /// At most this many recent events.
+    pub max_events: usize,
+    /// At most this many of the newest entries of each node's log (`None`: all).
+    pub max_log: Option<usize>,
+    /// Fill in each message's `detail` text.
+    pub message_details: bool,
+    /// Leave message traffic (see [`is_traffic`]) out of the event list.
+    pub quiet_events: bool,
+    /// List the messages in flight (a page may fetch them packed instead, see
+    /// `sim::page::packed_messages`).
+    pub messages: bool,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions {
+            max_events: 50,
+            max_log: None,
+            message_details: true,
+            quiet_events: false,
+            messages: true,
+        }
+    }
+}
+
+/// Events that are message traffic (left out by [`ViewOptions::quiet_events`]):
+/// sends, deliveries, duplicates, and drops other than by hand.
+pub fn is_traffic(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Send { .. } | EventKind::Deliver { .. } | EventKind::Duplicate { .. } => true,
+        EventKind::Drop { reason, .. } => *reason != DropReason::Manual,
+        _ => false,
+    }
+}
+
 impl View {
-    /// Takes a snapshot; `max_events` bounds the event list.
+    /// Takes a full snapshot; `max_events` bounds the event list.
     pub fn of(world: &World, max_events: usize) -> View {
+        View::with(
+            world,
+            &ViewOptions {
+                max_events,
+                ..ViewOptions::default()
+            },
+        )
+    }
+
+    /// Takes a snapshot holding what `options` ask for.
+    pub fn with(world: &World, options: &ViewOptions) -> View {
         let now = world.now();
-        let nodes = world.servers().iter().map(|s| node_view(s, now)).collect();
+        let nodes = world
+            .servers()
+            .iter()
+            .map(|s| node_view(s, now, options.max_log))
+            .collect();
         let messages = world
             .in_flight()
+            .filter(|_| options.messages)
             .map(|m| {
-                let (kind, is_request, success, term, detail) = describe_payload(&m.payload);
+                let (kind, is_request, success, term, detail) =
+                    describe_payload(&m.payload, options.message_details);
                 MessageView {
                     id: m.id,
                     from: address(m.from),
@@ -259,7 +321,8 @@ impl View {
                 .trace()
                 .recent()
                 .rev()
-                .take(max_events)
+                .filter(|e| !(options.quiet_events && is_traffic(&e.kind)))
+                .take(options.max_events)
                 .map(event_view)
                 .collect(),
             timing: TimingView {
@@ -278,7 +341,7 @@ fn node_of(a: Address) -> Option<NodeId> {
     }
 }
 
-fn node_view(s: &crate::sim::world::Server, _now: u64) -> NodeView {
+fn node_view(s: &crate::sim::world::Server, _now: u64, max_log: Option<usize>) -> NodeView {
     let kv =
         s.kv.entries()
             .map(|(k, v)| [k.clone(), v.clone()])
@@ -297,9 +360,11 @@ fn node_view(s: &crate::sim::world::Server, _now: u64) -> NodeView {
             election_deadline: None,
             votes: Vec::new(),
             progress: Vec::new(),
-            log: log_view(s.disk.log.entries()),
+            log: log_view(s.disk.log.entries(), max_log),
             kv,
             restarts: s.restarts,
+            log_length: s.disk.log.last_index(),
+            log_sig: log_sig(s.disk.log.entries()),
         };
     };
     let (votes, progress) = match node.role() {
@@ -330,16 +395,41 @@ fn node_view(s: &crate::sim::world::Server, _now: u64) -> NodeView {
         election_deadline: (!is_leader).then(|| ms(node.election_deadline())),
         votes,
         progress,
-        log: log_view(node.log().entries()),
+        log: log_view(node.log().entries(), max_log),
         kv,
         restarts: s.restarts,
+        log_length: node.log().last_index(),
+        log_sig: log_sig(node.log().entries()),
     }
 }
 
-fn log_view(entries: &[crate::raft::Entry]) -> Vec<EntryView> {
+/// FNV-1a over the terms of a log (an entry's index and term fix its content,
+/// by Log Matching; the length is folded in too).
+pub fn log_sig(entries: &[crate::raft::Entry]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for e in entries {
+        for b in e.term.to_le_bytes() {
+            h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+        }
+    }
+    h ^ entries.len() as u32
+}
+
+/// The newest `max` entries of a node's log (from disk while it is crashed).
+pub fn log_tail(server: &crate::sim::world::Server, max: usize) -> Vec<EntryView> {
+    let entries = match &server.node {
+        Some(n) => n.log().entries(),
+        None => server.disk.log.entries(),
+    };
+    log_view(entries, Some(max))
+}
+
+fn log_view(entries: &[crate::raft::Entry], max_log: Option<usize>) -> Vec<EntryView> {
+    let skip = max_log.map_or(0, |m| entries.len().saturating_sub(m));
     entries
         .iter()
         .enumerate()
+        .skip(skip)
         .map(|(i, e)| EntryView {
             index: i as u64 + 1,
             term: e.term,
@@ -348,8 +438,57 @@ fn log_view(entries: &[crate::raft::Entry]) -> Vec<EntryView> {
         .collect()
 }
 
-/// (kind, is_request, success, term, detail) of a payload.
-fn describe_payload(p: &Payload) -> (&'static str, bool, Option<bool>, Option<Term>, String) {
+/// (kind, is_request, success, term, detail) of a payload; `detail` stays empty
+/// unless asked for (building it costs a string per field).
+fn describe_payload(
+    p: &Payload,
+    detail: bool,
+) -> (&'static str, bool, Option<bool>, Option<Term>, String) {
+    if detail {
+        return describe_full(p);
+    }
+    let (kind, is_request, success, term) = summary(p);
+    (kind, is_request, success, term, String::new())
+}
+
+/// (kind, is_request, success, term) of a payload, without building any text.
+pub fn summary(p: &Payload) -> (&'static str, bool, Option<bool>, Option<Term>) {
+    match p {
+        Payload::Raft(m) => match &m.body {
+            MessageBody::RequestVote { .. } => ("RequestVote", true, None, Some(m.term)),
+            MessageBody::RequestVoteReply { vote_granted } => {
+                ("RequestVoteReply", false, Some(*vote_granted), Some(m.term))
+            }
+            MessageBody::AppendEntries { entries, .. } => (
+                if entries.is_empty() {
+                    "Heartbeat"
+                } else {
+                    "AppendEntries"
+                },
+                true,
+                None,
+                Some(m.term),
+            ),
+            MessageBody::AppendEntriesReply { success, .. } => {
+                ("AppendEntriesReply", false, Some(*success), Some(m.term))
+            }
+        },
+        Payload::ClientRequest { .. } => ("ClientRequest", true, None, None),
+        Payload::ClientReply { outcome, .. } => (
+            "ClientReply",
+            false,
+            Some(matches!(outcome, ClientOutcome::Ok { .. })),
+            None,
+        ),
+    }
+}
+
+/// The readable detail of the message with this id, if in flight.
+pub fn message_detail(world: &World, id: u64) -> Option<String> {
+    world.message(id).map(|m| describe_full(&m.payload).4)
+}
+
+fn describe_full(p: &Payload) -> (&'static str, bool, Option<bool>, Option<Term>, String) {
     match p {
         Payload::Raft(m) => {
             let head = format!("term {}", m.term);
@@ -494,7 +633,7 @@ pub fn event_view(e: &Event) -> EventView {
             message,
             ..
         } => {
-            let (k, ..) = describe_payload(message);
+            let (k, ..) = describe_payload(message, false);
             (
                 "send",
                 format!("{} → {}: {k} (#{id})", address(*from), address(*to)),
@@ -635,4 +774,85 @@ pub fn event_view(e: &Event) -> EventView {
 
 fn endpoints(from: Address, to: Address) -> Vec<NodeId> {
     [from, to].into_iter().filter_map(node_of).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kv::Op;
+    use crate::sim::action::Action;
+    use crate::sim::config::{MS, SimConfig, TraceMode};
+
+    fn busy_world() -> World {
+        let mut w = World::new(SimConfig::default(), TraceMode::Off, 500).unwrap();
+        w.run_until(1000 * MS);
+        for i in 0..5 {
+            w.apply(Action::Client {
+                op: Op::Put {
+                    key: format!("k{i}"),
+                    value: "v".into(),
+                },
+                to: None,
+            })
+            .unwrap();
+        }
+        w.run_until(1500 * MS);
+        w
+    }
+
+    #[test]
+    fn options_bound_the_log_and_skip_details_and_traffic() {
+        let w = busy_world();
+        let full = View::of(&w, 50);
+        let small = View::with(
+            &w,
+            &ViewOptions {
+                max_events: 10,
+                max_log: Some(2),
+                message_details: false,
+                quiet_events: true,
+                messages: true,
+            },
+        );
+        for (f, s) in full.nodes.iter().zip(&small.nodes) {
+            assert_eq!(f.log_length as usize, f.log.len());
+            assert_eq!(s.log_length, f.log_length);
+            assert_eq!(s.log.len(), 2.min(f.log.len()));
+            assert_eq!(s.log.last(), f.log.last(), "the newest entries are kept");
+        }
+        assert_eq!(full.messages.len(), small.messages.len());
+        for (f, s) in full.messages.iter().zip(&small.messages) {
+            assert!(!f.detail.is_empty());
+            assert!(s.detail.is_empty());
+            assert_eq!((f.kind, f.success, f.term), (s.kind, s.success, s.term));
+            assert_eq!(message_detail(&w, f.id).as_deref(), Some(f.detail.as_str()));
+        }
+        assert!(small.events.len() <= 10);
+        for (f, s) in full.nodes.iter().zip(&small.nodes) {
+            assert_eq!(f.log_sig, s.log_sig);
+            let server = w.server(f.id).unwrap();
+            assert_eq!(log_tail(server, 2), s.log);
+        }
+        let sigs: std::collections::BTreeSet<u32> = full.nodes.iter().map(|n| n.log_sig).collect();
+        let logs: std::collections::BTreeSet<Vec<u64>> = full
+            .nodes
+            .iter()
+            .map(|n| n.log.iter().map(|e| e.term).collect())
+            .collect();
+        assert_eq!(sigs.len(), logs.len(), "one fingerprint per distinct log");
+        let none = View::with(
+            &w,
+            &ViewOptions {
+                messages: false,
+                ..ViewOptions::default()
+            },
+        );
+        assert!(none.messages.is_empty() && !full.messages.is_empty());
+        assert!(
+            small
+                .events
+                .iter()
+                .all(|e| !matches!(e.kind, "send" | "deliver" | "duplicate" | "drop"))
+        );
+    }
 }

@@ -63,16 +63,30 @@ enum Due {
     Action(Box<Action>),
 }
 
-/// A queue entry; ordered by time, ties broken by insertion order.
+/// A queue entry; ordered by time, then by rank, then by insertion order.
+///
+/// Actions rank after every other event due at the same time, so an action at
+/// time `t` takes effect after everything the world does at `t` on its own
+/// (including what those events trigger at `t`). That is exactly the moment at
+/// which a person's [`World::apply`] acts, so a session recorded live and the
+/// same actions replayed with [`World::schedule_action`] give the same trace.
 struct Scheduled {
     time: Time,
+    /// 0 for the world's own events, 1 for actions.
+    rank: u8,
     order: u64,
     due: Due,
 }
 
+impl Scheduled {
+    fn key(&self) -> (Time, u8, u64) {
+        (self.time, self.rank, self.order)
+    }
+}
+
 impl PartialEq for Scheduled {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.order) == (other.time, other.order)
+        self.key() == other.key()
     }
 }
 impl Eq for Scheduled {}
@@ -83,7 +97,7 @@ impl PartialOrd for Scheduled {
 }
 impl Ord for Scheduled {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.time, self.order).cmp(&(other.time, other.order))
+        self.key().cmp(&other.key())
     }
 }
 
@@ -105,6 +119,8 @@ pub struct Server {
 
 pub struct World {
     config: SimConfig,
+    /// The config the world was built with (`config` follows later settings).
+    initial_config: SimConfig,
     now: Time,
     queue: BinaryHeap<Reverse<Scheduled>>,
     next_order: u64,
@@ -148,6 +164,7 @@ impl World {
             violations: Vec::new(),
             applied_actions: Vec::new(),
             delivered: 0,
+            initial_config: config.clone(),
             config,
         };
         for &id in &ids {
@@ -240,7 +257,12 @@ impl World {
     }
 
     /// Applies an action now, after validating it; a bad action changes nothing.
+    ///
+    /// The action takes effect after every event due at or before now (the
+    /// world's own events still due at exactly now are processed first, as after
+    /// [`World::run_until`]). Scheduled actions due now keep their place after it.
     pub fn apply(&mut self, action: Action) -> Result<(), String> {
+        self.settle_now();
         self.validate_action(&action)?;
         self.applied_actions.push(TimedAction {
             time: self.now,
@@ -306,6 +328,16 @@ impl World {
             }
         }
         Ok(())
+    }
+
+    /// Processes the world's own events still due at exactly `now` (not actions).
+    fn settle_now(&mut self) {
+        while let Some(Reverse(next)) = self.queue.peek() {
+            if next.time > self.now || next.rank != 0 {
+                break;
+            }
+            self.step();
+        }
     }
 
     /// Checks an action against the current world without changing anything.
@@ -896,8 +928,10 @@ impl World {
 
     fn schedule(&mut self, time: Time, due: Due) {
         self.next_order += 1;
+        let rank = u8::from(matches!(due, Due::Action(_)));
         self.queue.push(Reverse(Scheduled {
             time,
+            rank,
             order: self.next_order,
             due,
         }));
@@ -970,6 +1004,30 @@ impl World {
     }
     pub fn applied_actions(&self) -> &[TimedAction] {
         &self.applied_actions
+    }
+    /// Actions scheduled but not yet due, in the order they will be applied.
+    pub fn pending_actions(&self) -> Vec<TimedAction> {
+        let mut pending: Vec<&Scheduled> = self
+            .queue
+            .iter()
+            .map(|Reverse(s)| s)
+            .filter(|s| matches!(s.due, Due::Action(_)))
+            .collect();
+        pending.sort_by_key(|s| s.key());
+        pending
+            .into_iter()
+            .filter_map(|s| match &s.due {
+                Due::Action(action) => Some(TimedAction {
+                    time: s.time,
+                    action: action.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+    /// The config the world was built with, before any `SetNetwork` / `SetBug`.
+    pub fn initial_config(&self) -> &SimConfig {
+        &self.initial_config
     }
     /// Messages delivered so far.
     pub fn delivered(&self) -> u64 {

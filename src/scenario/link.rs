@@ -1,0 +1,131 @@
+//! The shareable link: `#s=<version>.<payload>`.
+//!
+//! Version 1 payload: `base64url(zlib(postcard(ScenarioV1)))`, no padding. zlib's
+//! Adler-32 checksum catches a link that was cut short or mistyped. See
+//! `docs/link-format.md`.
+
+use base64::Engine;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use super::wire::ScenarioV1;
+use super::{Scenario, ScenarioError};
+
+/// The newest format this build writes (and every format up to it is read).
+pub const LINK_VERSION: u32 = 1;
+/// Longest link text accepted (or produced), in bytes of text.
+pub const MAX_LINK_CHARS: usize = 64 * 1024;
+/// Most bytes a payload may decompress to (zip-bomb guard).
+pub const MAX_DECODED_BYTES: usize = 1024 * 1024;
+
+/// base64url without padding; on input, padding is tolerated.
+const B64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Compression level: 9 (best) is cheap for inputs this small.
+const LEVEL: u8 = 9;
+
+pub fn encode(scenario: &Scenario) -> Result<String, ScenarioError> {
+    scenario.validate()?;
+    let wire = ScenarioV1::from(scenario);
+    let bytes = postcard::to_allocvec(&wire)
+        .map_err(|e| ScenarioError::Invalid(format!("cannot encode: {e}")))?;
+    if bytes.len() > MAX_DECODED_BYTES {
+        return Err(ScenarioError::TooLarge(format!(
+            "{} bytes before compression (at most {MAX_DECODED_BYTES})",
+            bytes.len()
+        )));
+    }
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&bytes, LEVEL);
+    let link = format!("#s={LINK_VERSION}.{}", B64.encode(packed));
+    if link.len() > MAX_LINK_CHARS {
+        return Err(ScenarioError::TooLong {
+            chars: link.len(),
+            max: MAX_LINK_CHARS,
+        });
+    }
+    Ok(link)
+}
+
+/// Finds the `s=` value in a URL, a fragment, or the bare value.
+fn payload_of(text: &str) -> Option<&str> {
+    let fragment = match text.find('#') {
+        Some(i) => &text[i + 1..],
+        None => text,
+    };
+    if let Some(v) = fragment.split('&').find_map(|p| p.strip_prefix("s=")) {
+        return Some(v);
+    }
+    // A bare `1.xxxx` (what follows `s=`) is accepted too.
+    let (version, _) = fragment.split_once('.')?;
+    (!version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())).then_some(fragment)
+}
+
+pub fn decode(text: &str) -> Result<Scenario, ScenarioError> {
+    if text.len() > MAX_LINK_CHARS {
+        return Err(ScenarioError::TooLong {
+            chars: text.len(),
+            max: MAX_LINK_CHARS,
+        });
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ScenarioError::NotALink);
+    }
+    let value = payload_of(text).ok_or(ScenarioError::NotALink)?;
+    let (version, data) = value
+        .split_once('.')
+        .ok_or_else(|| ScenarioError::Corrupt("no version before the data".into()))?;
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ScenarioError::Corrupt(format!(
+            "the version '{}' is not a number",
+            shorten(version)
+        )));
+    }
+    match version.trim_start_matches('0') {
+        "1" => decode_v1(data),
+        _ => Err(ScenarioError::UnsupportedVersion(shorten(version))),
+    }
+}
+
+fn decode_v1(data: &str) -> Result<Scenario, ScenarioError> {
+    // A link ends at the fragment's next parameter, if any.
+    let data = data.split('&').next().unwrap_or_default();
+    let packed = B64
+        .decode(data)
+        .map_err(|e| ScenarioError::Corrupt(format!("bad base64: {e}")))?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_DECODED_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ScenarioError::TooLarge(format!(
+                "decompresses to more than {MAX_DECODED_BYTES} bytes"
+            )),
+            miniz_oxide::inflate::TINFLStatus::Adler32Mismatch => {
+                ScenarioError::Corrupt("checksum mismatch".into())
+            }
+            _ => ScenarioError::Corrupt("bad compressed data".into()),
+        })?;
+    let (wire, rest) = postcard::take_from_bytes::<ScenarioV1>(&bytes)
+        .map_err(|e| ScenarioError::Corrupt(format!("malformed scenario bytes: {e}")))?;
+    if !rest.is_empty() {
+        return Err(ScenarioError::Corrupt(format!(
+            "{} unexpected bytes after the scenario",
+            rest.len()
+        )));
+    }
+    let scenario = Scenario::try_from(wire)?;
+    scenario.validate()?;
+    Ok(scenario)
+}
+
+/// At most 20 characters of untrusted text, for messages.
+fn shorten(s: &str) -> String {
+    let mut out: String = s.chars().take(20).collect();
+    if s.chars().count() > 20 {
+        out.push('…');
+    }
+    out
+}
