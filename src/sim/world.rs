@@ -1019,7 +1019,7 @@ impl World {
             .filter_map(|s| match &s.due {
                 Due::Action(action) => Some(TimedAction {
                     time: s.time,
-                    action: action.clone(),
+                    action: (**action).clone(),
                 }),
                 _ => None,
             })
