@@ -30,15 +30,30 @@ fn field(text: &str, prefix: &str) -> String {
 #[test]
 fn run_prints_a_summary_ending_with_hash_and_violations() {
     let o = cli(&[
-        "run", "--seed", "3", "--nodes", "5", "--duration", "5s", "--loss", "0.1", "--dup",
-        "0.05", "--latency", "5ms..15ms", "--clients", "3",
+        "run",
+        "--seed",
+        "3",
+        "--nodes",
+        "5",
+        "--duration",
+        "5s",
+        "--loss",
+        "0.1",
+        "--dup",
+        "0.05",
+        "--latency",
+        "5ms..15ms",
+        "--clients",
+        "3",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     let n = lines.len();
     assert!(n > 5, "{out}");
-    let hash = lines[n - 2].strip_prefix("trace-hash: ").expect("trace-hash line");
+    let hash = lines[n - 2]
+        .strip_prefix("trace-hash: ")
+        .expect("trace-hash line");
     assert_eq!(hash.len(), 64);
     assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
     assert_eq!(lines[n - 1], "violations: 0");
@@ -62,7 +77,15 @@ fn run_prints_a_summary_ending_with_hash_and_violations() {
 #[test]
 fn same_seed_same_hash_and_another_seed_another() {
     let hash = |seed: &str| {
-        let o = cli(&["run", "--seed", seed, "--duration", "3s", "--faults", "random"]);
+        let o = cli(&[
+            "run",
+            "--seed",
+            seed,
+            "--duration",
+            "3s",
+            "--faults",
+            "random",
+        ]);
         assert_eq!(o.status.code(), Some(0));
         field(&stdout(&o), "trace-hash:")
     };

@@ -45,7 +45,10 @@ fn caught(bug: Bug, expected: &[Property]) {
     let Some(first) = summary.violating.first() else {
         panic!("{} not caught within 1000 seeds", bug.name());
     };
-    assert_eq!(summary.swept, first.seed, "stopped at the first violating seed");
+    assert_eq!(
+        summary.swept, first.seed,
+        "stopped at the first violating seed"
+    );
     let property = first.violations[0].property;
     assert!(
         expected.contains(&property),
@@ -110,7 +113,10 @@ fn commit_old_term_is_caught() {
 fn commit_without_min_is_caught() {
     caught(
         Bug::CommitWithoutMin,
-        &[Property::StateMachineSafety, Property::CommittedEntriesStable],
+        &[
+            Property::StateMachineSafety,
+            Property::CommittedEntriesStable,
+        ],
     );
 }
 

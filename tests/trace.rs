@@ -95,7 +95,8 @@ fn scripted_trace() -> Vec<u8> {
 /// A run with a caught toggle, so violation lines appear.
 fn violation_trace() -> Vec<u8> {
     let config = SweepConfig {
-        bugs: raft_playground::raft::Bugs::none().with(raft_playground::raft::Bug::TruncateMatching),
+        bugs: raft_playground::raft::Bugs::none()
+            .with(raft_playground::raft::Bug::TruncateMatching),
         ..SweepConfig::default()
     };
     sweep_trace(1, &config)
@@ -119,7 +120,10 @@ fn check_lines(text: &[u8], docs: &BTreeMap<String, BTreeSet<String>>) -> BTreeS
             .get(kind)
             .unwrap_or_else(|| panic!("event kind `{kind}` is not documented"));
         let keys: BTreeSet<String> = object.keys().cloned().collect();
-        assert_eq!(&keys, fields, "fields of `{kind}` differ from the schema: {line}");
+        assert_eq!(
+            &keys, fields,
+            "fields of `{kind}` differ from the schema: {line}"
+        );
         // The line is exactly what serialising the typed event gives back.
         let event: Event = serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("line {} does not parse as an Event ({e}): {line}", n + 1));
@@ -166,7 +170,10 @@ fn every_line_is_documented_json_and_every_documented_kind_occurs() {
     seen.extend(check_lines(&scripted_trace(), &docs));
     seen.extend(check_lines(&violation_trace(), &docs));
     let documented: BTreeSet<String> = docs.keys().cloned().collect();
-    assert_eq!(seen, documented, "documented kinds that never occurred (or the reverse)");
+    assert_eq!(
+        seen, documented,
+        "documented kinds that never occurred (or the reverse)"
+    );
 }
 
 #[test]
