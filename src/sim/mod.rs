@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod event;
 pub mod faults;
+pub mod inflight;
 pub mod network;
 pub mod page;
 pub mod sweep;

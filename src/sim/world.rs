@@ -14,6 +14,7 @@ use crate::sim::action::{Action, TimedAction};
 use crate::sim::client::{Client, Outstanding};
 use crate::sim::config::{NetworkConfig, SimConfig, TraceMode};
 use crate::sim::event::{Address, ClientOutcome, DropReason, Event, EventKind, MessageId, Payload};
+use crate::sim::inflight::InFlightSet;
 use crate::sim::network::Network;
 use crate::sim::trace::Trace;
 use std::cmp::Reverse;
@@ -58,7 +59,8 @@ enum Due {
         seq: u64,
         attempt: u32,
     },
-    Action(Action),
+    /// Boxed: the queue moves its entries around, and actions are large and rare.
+    Action(Box<Action>),
 }
 
 /// A queue entry; ordered by time, then by rank, then by insertion order.
@@ -126,7 +128,7 @@ pub struct World {
     network: Network,
     clients: Vec<Client>,
     next_message_id: MessageId,
-    in_flight: BTreeMap<MessageId, InFlight>,
+    in_flight: InFlightSet,
     checker: Checker,
     /// Sweeps only: judges progress after the final heal.
     liveness: Option<LivenessWatch>,
@@ -155,7 +157,7 @@ impl World {
             network,
             clients: Vec::new(),
             next_message_id: 0,
-            in_flight: BTreeMap::new(),
+            in_flight: InFlightSet::new(),
             checker: Checker::new(&ids),
             liveness: None,
             trace: Trace::new(trace, recent_events),
@@ -251,7 +253,7 @@ impl World {
     /// Schedules `action` at `time` (not before now).
     pub fn schedule_action(&mut self, time: Time, action: Action) {
         let at = time.max(self.now);
-        self.schedule(at, Due::Action(action));
+        self.schedule(at, Due::Action(Box::new(action)));
     }
 
     /// Applies an action now, after validating it; a bad action changes nothing.
@@ -480,7 +482,7 @@ impl World {
             Due::Action(action) => {
                 // A scheduled action that no longer fits (say, crashing a crashed node)
                 // is skipped: schedules are data and must never stop a run.
-                let _ = self.apply(action);
+                let _ = self.apply(*action);
             }
         }
     }
@@ -543,22 +545,19 @@ impl World {
         };
         let ready = node.take_ready();
         // 1. Persist before send.
-        for op in &ready.persist {
-            self.server_mut(id).disk.apply(op);
+        for op in ready.persist {
+            self.server_mut(id).disk.apply(&op);
             let kind = match op {
                 PersistOp::HardState { term, voted_for } => EventKind::HardState {
                     node: id,
-                    term: *term,
-                    voted_for: *voted_for,
+                    term,
+                    voted_for,
                 },
-                PersistOp::Truncate { from } => EventKind::LogTruncate {
-                    node: id,
-                    from: *from,
-                },
+                PersistOp::Truncate { from } => EventKind::LogTruncate { node: id, from },
                 PersistOp::Append { index, entry } => EventKind::LogAppend {
                     node: id,
-                    index: *index,
-                    entry: entry.clone(),
+                    index,
+                    entry,
                 },
             };
             self.emit(kind);
@@ -584,12 +583,16 @@ impl World {
         }
         // 3. Apply, and answer the clients whose requests just took effect here.
         for (index, entry) in ready.apply {
-            self.emit(EventKind::Apply {
+            let kind = self.emit_back(EventKind::Apply {
                 node: id,
                 index,
-                data: entry.data.clone(),
+                data: entry.data,
             });
-            if let EntryData::Command(cmd) = entry.data {
+            if let EventKind::Apply {
+                data: EntryData::Command(cmd),
+                ..
+            } = kind
+            {
                 self.apply_command(id, index, cmd);
             }
         }
@@ -679,13 +682,18 @@ impl World {
         self.next_message_id += 1;
         let id = self.next_message_id;
         let deliver_at = self.now + self.network.pick_latency();
-        self.emit(EventKind::Send {
+        let EventKind::Send {
+            message: payload, ..
+        } = self.emit_back(EventKind::Send {
             id,
             from,
             to,
             deliver_at,
-            message: payload.clone(),
-        });
+            message: payload,
+        })
+        else {
+            unreachable!("emit_back returns the kind it was given")
+        };
         if self.link_is_cut(from, to) {
             self.emit(EventKind::Drop {
                 id,
@@ -930,6 +938,12 @@ impl World {
     }
 
     fn emit(&mut self, kind: EventKind) {
+        let _ = self.emit_back(kind);
+    }
+
+    /// Emits an event and hands its kind back, so that a payload can be moved in
+    /// and out of the event instead of cloned (the hot path of every message).
+    fn emit_back(&mut self, kind: EventKind) -> EventKind {
         let event = Event {
             time: self.now,
             kind,
@@ -946,6 +960,7 @@ impl World {
             });
             self.violations.push(v);
         }
+        event.kind
     }
 
     fn server_mut(&mut self, id: NodeId) -> &mut Server {
@@ -1004,7 +1019,7 @@ impl World {
             .filter_map(|s| match &s.due {
                 Due::Action(action) => Some(TimedAction {
                     time: s.time,
-                    action: action.clone(),
+                    action: (**action).clone(),
                 }),
                 _ => None,
             })
