@@ -38,11 +38,13 @@ setup-test: setup-wasm
 
 setup: setup-test
 
+# A debug build with live reload, in dist-dev/ so that dist/ only ever holds
+# the release build the size and e2e layers test.
 serve: setup-wasm
 	@echo
 	@echo "==> serving the page at http://$(HOST):$(PORT)/  (Ctrl-C stops; PORT=... to change)"
 	@echo
-	trunk serve --offline --address $(HOST) --port $(PORT)
+	trunk serve --offline --address $(HOST) --port $(PORT) --dist dist-dev
 
 test: setup-test
 	@bash scripts/test.sh all
@@ -69,5 +71,5 @@ fmt:
 	cargo fmt
 
 clean:
-	rm -rf dist tests/e2e/artifacts
+	rm -rf dist dist-dev tests/e2e/artifacts
 	cargo clean

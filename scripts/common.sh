@@ -3,7 +3,7 @@
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-# cargo-installed tools, then the npm build tools (wasm-opt), come first.
+# The npm build tools (wasm-opt), then cargo-installed tools, come first.
 export PATH="$REPO_ROOT/tools/node_modules/.bin:$CARGO_BIN:$PATH"
 
 if [ -t 1 ]; then
