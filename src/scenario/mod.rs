@@ -13,9 +13,7 @@ pub mod link;
 pub mod presets;
 pub mod wire;
 
-use crate::kv::Op;
-use crate::raft::{Bug, NodeId, Time};
-use crate::sim::config::MAX_NODES;
+use crate::raft::{NodeId, Time};
 use crate::sim::{Action, SECOND, SimConfig, TimedAction, TraceMode, World};
 use std::fmt;
 
@@ -213,7 +211,8 @@ impl Scenario {
                 ));
             }
             previous = a.time;
-            validate_action(c.nodes, &a.action)
+            a.action
+                .validate(c.nodes)
                 .map_err(|e| ScenarioError::Invalid(format!("action {}: {e}", i + 1)))?;
         }
         if self.view.time > MAX_TIME {
@@ -336,70 +335,6 @@ pub struct JsonFileV1 {
     pub format: String,
     pub version: u32,
     pub scenario: wire::ScenarioV1,
-}
-
-/// Checks an action on its own (node ids, names, sizes); whether it fits the world
-/// when its time comes (say, restarting a running node) is decided then: an action
-/// that no longer fits is skipped, as the world does for every schedule.
-pub fn validate_action(nodes: usize, action: &Action) -> Result<(), String> {
-    let n = nodes as NodeId;
-    let node = |id: NodeId| {
-        if id == 0 || id > n {
-            Err(format!("no node {id}: nodes are 1..={n}"))
-        } else {
-            Ok(())
-        }
-    };
-    match action {
-        Action::Partition { groups } => {
-            if groups.len() > MAX_NODES {
-                return Err(format!("at most {MAX_NODES} partition groups"));
-            }
-            let mut seen = Vec::new();
-            for g in groups {
-                for &id in g {
-                    node(id)?;
-                    if seen.contains(&id) {
-                        return Err(format!("node {id} is in two partition groups"));
-                    }
-                    seen.push(id);
-                }
-            }
-            Ok(())
-        }
-        Action::Cut { from, to } => {
-            node(*from)?;
-            node(*to)?;
-            if from == to {
-                return Err(format!("cannot cut node {from} from itself"));
-            }
-            Ok(())
-        }
-        Action::Heal | Action::DropMessage { .. } => Ok(()),
-        Action::Crash { node: id }
-        | Action::Restart { node: id }
-        | Action::Timeout { node: id } => node(*id),
-        Action::Client { op, to } => {
-            if let Some(t) = to {
-                node(*t)?;
-            }
-            let (Op::Put { key, .. } | Op::Delete { key } | Op::Get { key }) = op;
-            if key.is_empty() || key.len() > 64 {
-                return Err("a key must be 1 to 64 characters".into());
-            }
-            if let Op::Put { value, .. } = op
-                && value.len() > 256
-            {
-                return Err("a value must be at most 256 characters".into());
-            }
-            Ok(())
-        }
-        Action::SetNetwork { network } => network.validate(),
-        Action::SetBug { bug, .. } => match Bug::from_name(bug) {
-            Some(_) => Ok(()),
-            None => Err(wire::unknown_bug(bug)),
-        },
-    }
 }
 
 /// The result of replaying a link natively (what `raft-playground run LINK` prints).

@@ -317,16 +317,7 @@ impl TryFrom<ScenarioV1> for Scenario {
     }
 }
 
-pub(super) fn unknown_bug(name: &str) -> String {
-    format!(
-        "unknown bug '{name}'; known: {}",
-        Bug::ALL
-            .iter()
-            .map(|b| b.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
+pub(super) use crate::sim::action::unknown_bug;
 
 fn network_live(n: NetworkV1) -> NetworkConfig {
     NetworkConfig {

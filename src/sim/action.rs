@@ -1,8 +1,8 @@
 //! What a person, a scenario or a fault schedule can do to a running world.
 
 use crate::kv::Op;
-use crate::raft::{NodeId, Time};
-use crate::sim::config::NetworkConfig;
+use crate::raft::{Bug, NodeId, Time};
+use crate::sim::config::{MAX_NODES, NetworkConfig};
 use crate::sim::event::MessageId;
 use serde::{Deserialize, Serialize};
 
@@ -56,4 +56,76 @@ pub struct TimedAction {
     pub time: Time,
     #[serde(flatten)]
     pub action: Action,
+}
+
+impl Action {
+    /// Checks the action on its own, for a cluster of `nodes`: node ids, names,
+    /// sizes. Whether it fits the world at its time (say, restarting a running
+    /// node) is [`crate::sim::World::validate_action`]'s business.
+    pub fn validate(&self, nodes: usize) -> Result<(), String> {
+        let n = nodes as NodeId;
+        let node = |id: NodeId| {
+            if id == 0 || id > n {
+                Err(format!("no node {id}: nodes are 1..={n}"))
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Action::Partition { groups } => {
+                if groups.len() > MAX_NODES {
+                    return Err(format!("at most {MAX_NODES} partition groups"));
+                }
+                let mut seen = Vec::new();
+                for g in groups {
+                    for &id in g {
+                        node(id)?;
+                        if seen.contains(&id) {
+                            return Err(format!("node {id} is in two partition groups"));
+                        }
+                        seen.push(id);
+                    }
+                }
+                Ok(())
+            }
+            Action::Cut { from, to } => {
+                node(*from)?;
+                node(*to)?;
+                if from == to {
+                    return Err(format!("cannot cut node {from} from itself"));
+                }
+                Ok(())
+            }
+            Action::Heal | Action::DropMessage { .. } => Ok(()),
+            Action::Crash { node: id }
+            | Action::Restart { node: id }
+            | Action::Timeout { node: id } => node(*id),
+            Action::Client { op, to } => {
+                if let Some(t) = to {
+                    node(*t)?;
+                }
+                let (Op::Put { key, .. } | Op::Delete { key } | Op::Get { key }) = op;
+                if key.is_empty() || key.len() > 64 {
+                    return Err("a key must be 1 to 64 characters".into());
+                }
+                if let Op::Put { value, .. } = op
+                    && value.len() > 256
+                {
+                    return Err("a value must be at most 256 characters".into());
+                }
+                Ok(())
+            }
+            Action::SetNetwork { network } => network.validate(),
+            Action::SetBug { bug, .. } => match Bug::from_name(bug) {
+                Some(_) => Ok(()),
+                None => Err(unknown_bug(bug)),
+            },
+        }
+    }
+}
+
+/// The error for a toggle name that does not exist, listing those that do.
+pub fn unknown_bug(name: &str) -> String {
+    let known: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
+    format!("unknown bug '{name}'; known: {}", known.join(", "))
 }
