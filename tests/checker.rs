@@ -7,8 +7,8 @@
 use raft_playground::check::{Checker, LivenessWatch, Property, Violation};
 use raft_playground::kv::{Command, Op};
 use raft_playground::raft::{
-    Bug, Bugs, Config, EntryData, Message, MessageBody, Node, NodeEvent, NodeId, PersistOp,
-    PersistentState, RoleKind, Time,
+    Bug, Bugs, Config, EntryData, Message, MessageBody, Node, NodeId, PersistOp, PersistentState,
+    RoleKind, Time,
 };
 use raft_playground::rng::Rng;
 use raft_playground::sim::event::{Event, EventKind};
@@ -112,19 +112,7 @@ impl Mini {
             if let Some(d) = self.disk.get_mut(&id) {
                 d.apply(op);
             }
-            self.emit(match op.clone() {
-                PersistOp::HardState { term, voted_for } => EventKind::HardState {
-                    node: id,
-                    term,
-                    voted_for,
-                },
-                PersistOp::Truncate { from } => EventKind::LogTruncate { node: id, from },
-                PersistOp::Append { index, entry } => EventKind::LogAppend {
-                    node: id,
-                    index,
-                    entry,
-                },
-            });
+            self.emit(EventKind::persisted(id, op.clone()));
         }
     }
 
@@ -139,17 +127,7 @@ impl Mini {
             self.persist(id, &ready.persist);
         }
         for ev in &ready.events {
-            self.emit(match *ev {
-                NodeEvent::RoleChanged { role, term } => EventKind::Role {
-                    node: id,
-                    role,
-                    term,
-                },
-                NodeEvent::CommitAdvanced { commit_index } => EventKind::Commit {
-                    node: id,
-                    index: commit_index,
-                },
-            });
+            self.emit(EventKind::from_node(id, ev.clone()));
         }
         if self.events_first {
             self.persist(id, &ready.persist);

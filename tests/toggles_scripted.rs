@@ -7,8 +7,7 @@
 use raft_playground::check::{Checker, Property, Violation};
 use raft_playground::kv::{Command, Op};
 use raft_playground::raft::{
-    Bug, Bugs, Config, Message, MessageBody, Node, NodeEvent, NodeId, PersistOp, ProposeError,
-    RoleKind, Time,
+    Bug, Bugs, Config, Message, MessageBody, Node, NodeId, ProposeError, RoleKind, Time,
 };
 use raft_playground::rng::Rng;
 use raft_playground::sim::event::{Event, EventKind};
@@ -63,32 +62,10 @@ impl Script {
     fn drain(&mut self, id: NodeId) {
         let ready = self.nodes.get_mut(&id).expect("node").take_ready();
         for op in ready.persist {
-            self.emit(match op {
-                PersistOp::HardState { term, voted_for } => EventKind::HardState {
-                    node: id,
-                    term,
-                    voted_for,
-                },
-                PersistOp::Truncate { from } => EventKind::LogTruncate { node: id, from },
-                PersistOp::Append { index, entry } => EventKind::LogAppend {
-                    node: id,
-                    index,
-                    entry,
-                },
-            });
+            self.emit(EventKind::persisted(id, op));
         }
         for ev in ready.events {
-            self.emit(match ev {
-                NodeEvent::RoleChanged { role, term } => EventKind::Role {
-                    node: id,
-                    role,
-                    term,
-                },
-                NodeEvent::CommitAdvanced { commit_index } => EventKind::Commit {
-                    node: id,
-                    index: commit_index,
-                },
-            });
+            self.emit(EventKind::from_node(id, ev));
         }
         self.outbox.extend(ready.messages);
         for (index, entry) in ready.apply {

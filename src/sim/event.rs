@@ -4,7 +4,9 @@
 
 use crate::check::Violation;
 use crate::kv::{ClientId, Op, OpResult};
-use crate::raft::{Entry, EntryData, LogIndex, Message, NodeId, RoleKind, Term, Time};
+use crate::raft::{
+    Entry, EntryData, LogIndex, Message, NodeEvent, NodeId, PersistOp, RoleKind, Term, Time,
+};
 use serde::{Deserialize, Serialize};
 
 /// A deterministic message id: the n-th message sent in the run (1-based).
@@ -227,5 +229,31 @@ mod violation_fields {
             term: o.term,
             explanation: o.explanation,
         })
+    }
+}
+
+impl EventKind {
+    /// The event for one change a node wrote to stable storage.
+    pub fn persisted(node: NodeId, op: PersistOp) -> EventKind {
+        match op {
+            PersistOp::HardState { term, voted_for } => EventKind::HardState {
+                node,
+                term,
+                voted_for,
+            },
+            PersistOp::Truncate { from } => EventKind::LogTruncate { node, from },
+            PersistOp::Append { index, entry } => EventKind::LogAppend { node, index, entry },
+        }
+    }
+
+    /// The event for a role change or a commit advance a node reported.
+    pub fn from_node(node: NodeId, event: NodeEvent) -> EventKind {
+        match event {
+            NodeEvent::RoleChanged { role, term } => EventKind::Role { node, role, term },
+            NodeEvent::CommitAdvanced { commit_index } => EventKind::Commit {
+                node,
+                index: commit_index,
+            },
+        }
     }
 }

@@ -5,10 +5,7 @@
 use crate::check::liveness::LivenessWatch;
 use crate::check::{Checker, Violation};
 use crate::kv::{ClientId, Command, KvStore};
-use crate::raft::{
-    Bug, EntryData, Message, Node, NodeEvent, NodeId, PersistOp, PersistentState, ProposeError,
-    Time,
-};
+use crate::raft::{Bug, EntryData, Message, Node, NodeId, PersistentState, ProposeError, Time};
 use crate::rng::Rng;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::client::{Client, Outstanding};
@@ -474,34 +471,10 @@ impl World {
         // 1. Persist before send.
         for op in ready.persist {
             self.server_mut(id).disk.apply(&op);
-            let kind = match op {
-                PersistOp::HardState { term, voted_for } => EventKind::HardState {
-                    node: id,
-                    term,
-                    voted_for,
-                },
-                PersistOp::Truncate { from } => EventKind::LogTruncate { node: id, from },
-                PersistOp::Append { index, entry } => EventKind::LogAppend {
-                    node: id,
-                    index,
-                    entry,
-                },
-            };
-            self.emit(kind);
+            self.emit(EventKind::persisted(id, op));
         }
         for ev in ready.events {
-            let kind = match ev {
-                NodeEvent::RoleChanged { role, term } => EventKind::Role {
-                    node: id,
-                    role,
-                    term,
-                },
-                NodeEvent::CommitAdvanced { commit_index } => EventKind::Commit {
-                    node: id,
-                    index: commit_index,
-                },
-            };
-            self.emit(kind);
+            self.emit(EventKind::from_node(id, ev));
         }
         // 2. Send.
         for msg in ready.messages {
