@@ -4,7 +4,7 @@
 //!
 //! Node `n` is "S`n`" in captions, as in the paper's figures.
 
-use super::{Scenario, ViewState};
+use super::Scenario;
 use crate::kv::{ClientId, Command, Op};
 use crate::raft::{Bug, Bugs, Config as RaftConfig, Entry, Log, NodeId, PersistentState, Term};
 use crate::sim::{Action, ClientConfig, MS, NetworkConfig, PERSON, SECOND, SimConfig};
@@ -103,13 +103,7 @@ fn scenario(title: &str, caption: &str, config: SimConfig) -> Scenario {
     Scenario {
         title: title.to_string(),
         caption: caption.to_string(),
-        config,
-        actions: Vec::new(),
-        view: ViewState {
-            time: 0,
-            playing: true,
-            selected: None,
-        },
+        ..Scenario::new(config)
     }
 }
 

@@ -360,6 +360,13 @@ impl World {
         }
     }
 
+    /// The target of the client's attempt `(seq, attempt)` if that attempt is still
+    /// the one in progress; `None` for a timer left over from an earlier attempt.
+    fn attempt_in_progress(&self, client: ClientId, seq: u64, attempt: u32) -> Option<NodeId> {
+        let out = self.clients[client as usize].outstanding.as_ref()?;
+        (out.seq == seq && out.attempt == attempt).then_some(out.target)
+    }
+
     fn handle(&mut self, due: Due) {
         match due {
             Due::Deliver(id) => self.deliver(id),
@@ -381,27 +388,20 @@ impl World {
                 seq,
                 attempt,
             } => {
-                let c = &self.clients[client as usize];
-                let Some(out) = &c.outstanding else { return };
-                if out.seq != seq || out.attempt != attempt {
-                    return;
-                }
                 // No answer in time: the node may be crashed, cut off or no leader.
-                let next = Client::next_node(out.target, self.config.nodes);
-                self.client_resend(client, next);
+                if let Some(target) = self.attempt_in_progress(client, seq, attempt) {
+                    let next = Client::next_node(target, self.config.nodes);
+                    self.client_resend(client, next);
+                }
             }
             Due::ClientResend {
                 client,
                 seq,
                 attempt,
             } => {
-                let c = &self.clients[client as usize];
-                let Some(out) = &c.outstanding else { return };
-                if out.seq != seq || out.attempt != attempt {
-                    return;
+                if let Some(target) = self.attempt_in_progress(client, seq, attempt) {
+                    self.client_resend(client, target);
                 }
-                let target = out.target;
-                self.client_resend(client, target);
             }
             Due::Action(action) => {
                 // A scheduled action that no longer fits (say, crashing a crashed node)
