@@ -3,14 +3,15 @@
 //! world, with a few coarse calls. Times are milliseconds here (the simulator
 //! counts microseconds). Every call checks its arguments and returns a JS error
 //! with a sentence on what was wrong; none panics. All logic lives in native,
-//! tested Rust ([`crate::sim`], [`crate::sim::page`]): this file only converts.
+//! tested Rust ([`crate::sim`], [`crate::present`]): this file only converts.
 
+use crate::event::MessageKind;
 use crate::kv::Op;
+use crate::present::input::{self, Field, PageConfig, PageNetwork};
+use crate::present::{View, ViewOptions, frames, log_delta, view};
 use crate::raft::Bug;
 use crate::scenario::{Scenario, ViewState, presets};
-use crate::sim::page::{self, Field, PageConfig, PageNetwork};
-use crate::sim::view::{self, ViewOptions};
-use crate::sim::{Action, MS, TraceMode, View, World};
+use crate::sim::{Action, MS, TraceMode, World};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -60,7 +61,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json).map_err(|_| err("could not parse the view"))
 }
 
-/// Reads a plain JS object with `read` (see `sim::page::PageConfig::read`),
+/// Reads a plain JS object with `read` (see `present::input::PageConfig::read`),
 /// rejecting unknown keys. Field by field with `Reflect`: no deserialiser in
 /// the wasm for two small objects.
 fn from_object<T>(
@@ -79,12 +80,12 @@ fn from_object<T>(
         .iter()
         .filter_map(|k| k.as_string())
         .collect();
-    page::check_fields(what, &keys, known).map_err(err)?;
+    input::check_fields(what, &keys, known).map_err(err)?;
     let mut get = |key: &str| field(js_sys::Reflect::get(&value, &key.into()).unwrap_or_default());
     read(&mut get).map_err(err)
 }
 
-/// What a JS value holds, for `sim::page`.
+/// What a JS value holds, for `present::input`.
 fn field(v: JsValue) -> Field {
     if v.is_undefined() || v.is_null() {
         Field::Missing
@@ -274,7 +275,7 @@ impl Playground {
     /// clock there; returns it.
     #[wasm_bindgen(js_name = runUntil)]
     pub fn run_until(&mut self, until: f64) -> Result<f64, JsError> {
-        let target = page::run_target(self.world.now(), until).map_err(err)?;
+        let target = input::run_target(self.world.now(), until).map_err(err)?;
         self.world.run_until(target);
         Ok(self.now())
     }
@@ -282,7 +283,7 @@ impl Playground {
     /// Runs `span` ms of simulated time; returns the new time (ms).
     #[wasm_bindgen(js_name = runFor)]
     pub fn run_for(&mut self, span: f64) -> Result<f64, JsError> {
-        let target = page::run_span(self.world.now(), span).map_err(err)?;
+        let target = input::run_span(self.world.now(), span).map_err(err)?;
         self.world.run_until(target);
         Ok(self.now())
     }
@@ -306,7 +307,7 @@ impl Playground {
         let n = self.nodes();
         let groups = raw
             .iter()
-            .map(|g| g.iter().map(|&id| page::node_id(id, n)).collect())
+            .map(|g| g.iter().map(|&id| input::node_id(id, n)).collect())
             .collect::<Result<Vec<Vec<_>>, _>>()
             .map_err(err)?;
         self.act(Action::Partition { groups })
@@ -322,7 +323,7 @@ impl Playground {
     #[wasm_bindgen(js_name = restoreLink)]
     pub fn restore_link(&mut self, from: f64, to: f64) -> Result<(), JsError> {
         let (from, to) = (self.node(from)?, self.node(to)?);
-        page::restore_link(&mut self.world, from, to).map_err(err)
+        input::restore_link(&mut self.world, from, to).map_err(err)
     }
 
     /// Restores every link.
@@ -364,7 +365,7 @@ impl Playground {
     /// Drops the message with this id if it is still in flight.
     #[wasm_bindgen(js_name = dropMessage)]
     pub fn drop_message(&mut self, id: f64) -> Result<(), JsError> {
-        let id = page::whole(id, "message id", 1, 1 << 53).map_err(err)?;
+        let id = input::whole(id, "message id", 1, 1 << 53).map_err(err)?;
         self.act(Action::DropMessage { id })
     }
 
@@ -382,7 +383,7 @@ impl Playground {
     /// Turns a broken-rule toggle on or off by name.
     #[wasm_bindgen(js_name = setBug)]
     pub fn set_bug(&mut self, name: String, on: bool) -> Result<(), JsError> {
-        let bug = page::bug(&name).map_err(err)?;
+        let bug = input::bug(&name).map_err(err)?;
         self.act(Action::SetBug {
             bug: bug.name().to_string(),
             on,
@@ -409,7 +410,7 @@ impl Playground {
         to_js(&list)
     }
 
-    /// A full snapshot (see `sim::view::View`): every log entry, every
+    /// A full snapshot (see `present::View`): every log entry, every
     /// message's detail, the newest `max_events` events (default 50).
     pub fn view(&self, max_events: Option<f64>) -> Result<JsValue, JsError> {
         let max_events = self.count(max_events, 50, "max events")?;
@@ -444,9 +445,9 @@ impl Playground {
     #[wasm_bindgen(js_name = logTail)]
     pub fn log_tail(&self, node: f64, max: f64) -> Result<JsValue, JsError> {
         let node = self.node(node)?;
-        let max = page::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
+        let max = input::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
         let server = self.world.server(node).expect("checked id");
-        to_js(&view::log_tail(server, max))
+        to_js(&log_delta::log_tail(server, max))
     }
 
     /// What changed in a node's log since the caller saw `known_length`
@@ -462,12 +463,12 @@ impl Playground {
         max: f64,
     ) -> Result<JsValue, JsError> {
         let node = self.node(node)?;
-        let known_length = page::whole(known_length, "known length", 0, 1 << 40).map_err(err)?;
+        let known_length = input::whole(known_length, "known length", 0, 1 << 40).map_err(err)?;
         let known_sig =
-            page::whole(known_sig, "known fingerprint", 0, u32::MAX as u64).map_err(err)?;
-        let max = page::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
+            input::whole(known_sig, "known fingerprint", 0, u32::MAX as u64).map_err(err)?;
+        let max = input::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
         let server = self.world.server(node).expect("checked id");
-        to_js(&view::log_delta(
+        to_js(&log_delta::log_delta(
             server,
             known_length as usize,
             known_sig as u32,
@@ -479,21 +480,22 @@ impl Playground {
     /// (0 = a client), kind code (see `messageKinds`), success (1, 0, -1 = not
     /// a reply), sent at ms, due at ms`).
     pub fn messages(&mut self) -> js_sys::Float64Array {
-        page::packed_messages(&self.world, &mut self.packed);
+        frames::packed_messages(&self.world, &mut self.packed);
         js_sys::Float64Array::from(&self.packed[..])
     }
 
-    /// The kind names that `messages` codes by index.
+    /// The kind names that `messages` codes by index (the same as the
+    /// exported enum's `MessageKind[code]`).
     #[wasm_bindgen(js_name = messageKinds)]
     pub fn message_kinds() -> Vec<String> {
-        page::MESSAGE_KINDS.iter().map(|k| k.to_string()).collect()
+        MessageKind::ALL.map(|k| k.name().to_string()).to_vec()
     }
 
     /// Every field of the message with this id, readable (undefined when it is
     /// no longer in flight).
     #[wasm_bindgen(js_name = messageDetail)]
     pub fn message_detail(&self, id: f64) -> Result<Option<String>, JsError> {
-        let id = page::whole(id, "message id", 1, 1 << 53).map_err(err)?;
+        let id = input::whole(id, "message id", 1, 1 << 53).map_err(err)?;
         Ok(view::message_detail(&self.world, id))
     }
 
@@ -556,12 +558,12 @@ impl Playground {
     }
 
     fn node(&self, id: f64) -> Result<u64, JsError> {
-        page::node_id(id, self.nodes()).map_err(err)
+        input::node_id(id, self.nodes()).map_err(err)
     }
 
     fn count(&self, n: Option<f64>, default: usize, what: &str) -> Result<usize, JsError> {
         match n {
-            Some(m) => Ok(page::whole(m, what, 0, RECENT_EVENTS as u64).map_err(err)? as usize),
+            Some(m) => Ok(input::whole(m, what, 0, RECENT_EVENTS as u64).map_err(err)? as usize),
             None => Ok(default),
         }
     }

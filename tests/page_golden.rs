@@ -2,7 +2,7 @@
 //! tests/wasm_facade.rs, which must reach the same trace hash in wasm.
 
 use raft_playground::kv::Op;
-use raft_playground::sim::page::PageConfig;
+use raft_playground::present::input::PageConfig;
 use raft_playground::sim::{Action, MS, TraceMode, World};
 
 /// Seed 7, five nodes: run 1 s, write x=1, run to 2 s, crash node 2, run 500 ms,

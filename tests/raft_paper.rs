@@ -9,6 +9,7 @@
 //! storage contract: the persist ops reproduce the node's persistent state, and
 //! no message promises more than what was persisted (persist before send).
 
+use raft_playground::event::MessageKind;
 use raft_playground::kv::{Command, Op};
 use raft_playground::raft::{
     Bug, Bugs, Config, ConflictHint, Entry, Log, LogIndex, Message, MessageBody, Node, NodeEvent,
@@ -453,7 +454,7 @@ fn higher_term_reply_makes_every_role_adopt_term_and_follow() {
     for role in ROLES {
         for reply in [vote(2, 1, 5, false), ae_reject(2, 1, 5, 0, None)] {
             let mut p = in_role(role);
-            let case = format!("{role:?} / {}", reply.body.kind());
+            let case = format!("{role:?} / {}", MessageKind::of_raft(&reply.body));
             let r = p.step(reply);
             assert_eq!(p.node.current_term(), 5, "{case}");
             assert_eq!(p.node.voted_for(), None, "{case}");
@@ -476,7 +477,7 @@ fn stale_term_requests_are_rejected_with_receivers_term() {
     for role in ROLES {
         for request in [rv(2, 1, 1, 9, 9), ae(2, 1, 1, (0, 0), vec![ent(1, 1)], 9)] {
             let mut p = in_role(role);
-            let case = format!("{role:?} / {}", request.body.kind());
+            let case = format!("{role:?} / {}", MessageKind::of_raft(&request.body));
             let before = (
                 p.node.persistent_state(),
                 p.node.role().clone(),

@@ -11,8 +11,8 @@ const TIMER_R = 41;
 const TIMER_LEN = 2 * Math.PI * TIMER_R;
 const CLIENT = { x: C, y: C, r: 26 };
 const CROWN = "M-12 -50 L-12 -40 L12 -40 L12 -50 L6 -44 L0 -52 L-6 -44 Z";
-/** Message kinds by code, as the façade's `messageKinds()` lists them. */
-const KINDS = ["RequestVote", "RequestVoteReply", "AppendEntries", "Heartbeat", "AppendEntriesReply", "ClientRequest", "ClientReply"];
+/** A message kind's name by its code: the wasm export `MessageKind` maps each code to its name. */
+const kindName = (code) => window.wasmBindings.MessageKind[code];
 const FAMILY = {
   RequestVote: "RequestVote",
   RequestVoteReply: "RequestVote",
@@ -312,7 +312,7 @@ export class Cluster {
     const e = this.msgs.get(id);
     if (!e) return null;
     const at = (n) => (n ? `S${n}` : "client");
-    return { id, kind: KINDS[e.k], from: at(e.f), to: at(e.t), sentAt: e.sent, deliverAt: e.due, success: e.ok };
+    return { id, kind: kindName(e.k), from: at(e.f), to: at(e.t), sentAt: e.sent, deliverAt: e.due, success: e.ok };
   }
 
   /** A dropped message vanishes in a small red burst. */
@@ -347,7 +347,7 @@ function makeNode(parent, id) {
 }
 
 function messageProto(k, ok) {
-  const kind = KINDS[k];
+  const kind = kindName(k);
   const request = ok < 0;
   const fail = ok === 0;
   const g = svg("g", { class: `msg k-${FAMILY[kind]}${request ? "" : " reply"}${fail ? " fail" : ""}`, transform: "translate(0 0)" });

@@ -17,10 +17,10 @@
 //! except that extending the committed prefix costs O(1) per new committed index.
 //! Logs are never rescanned.
 
-use super::violation::{Property, Violation};
-use crate::kv::{ClientId, Op};
+use crate::event::describe;
+use crate::event::{Event, EventKind, Property, Violation};
+use crate::kv::ClientId;
 use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
-use crate::sim::event::{Event, EventKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
@@ -452,7 +452,7 @@ impl Checker {
                 self.applied.insert(index, (hash, data.clone(), node));
             }
             Some((first_hash, first_data, first_node)) if *first_hash != hash => {
-                let (first_node, first) = (*first_node, describe_data(first_data));
+                let (first_node, first) = (*first_node, describe::entry_in_words(first_data));
                 self.report(
                     out,
                     (Property::StateMachineSafety, index, 0),
@@ -461,7 +461,7 @@ impl Checker {
                     Some(index),
                     None,
                     || {
-                        let now = describe_data(data);
+                        let now = describe::entry_in_words(data);
                         if first_node == node {
                             format!("Node {node} applied {now} at index {index}, after having applied {first} there.")
                         } else {
@@ -868,19 +868,5 @@ fn describe_slot(slot: &Slot) -> String {
             "a term-{} entry with client {client}'s command (seq {seq})",
             slot.term
         ),
-    }
-}
-
-fn describe_data(data: &EntryData) -> String {
-    match data {
-        EntryData::Noop => "a no-op".to_string(),
-        EntryData::Command(c) => {
-            let op = match &c.op {
-                Op::Put { key, value } => format!("put {key}={value}"),
-                Op::Delete { key } => format!("delete {key}"),
-                Op::Get { key } => format!("get {key}"),
-            };
-            format!("client {}'s {op} (seq {})", c.client, c.seq)
-        }
     }
 }

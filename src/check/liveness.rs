@@ -16,10 +16,10 @@
 //! At most one violation of each kind; the second names the earliest stuck request
 //! and how many more there are.
 
-use super::violation::{Property, Violation};
+use crate::event::describe::millis;
+use crate::event::{Event, EventKind, Property, Violation};
 use crate::kv::ClientId;
 use crate::raft::{NodeId, RoleKind, Term, Time};
-use crate::sim::event::{Event, EventKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One stretch of leadership.
@@ -110,8 +110,8 @@ impl LivenessWatch {
                     term: None,
                     explanation: format!(
                         "No leader was in power in the {} after the final heal at {}.",
-                        fmt_time(bound),
-                        fmt_time(heal)
+                        millis(bound),
+                        millis(heal)
                     ),
                 });
             }
@@ -137,9 +137,9 @@ impl LivenessWatch {
                 term: None,
                 explanation: format!(
                     "Client {client}'s request (seq {seq}), invoked at {} on node {to}, was still not complete at {}, {} after the final heal{more}.",
-                    fmt_time(t0),
-                    fmt_time(end_time),
-                    fmt_time(end_time.saturating_sub(heal))
+                    millis(t0),
+                    millis(end_time),
+                    millis(end_time.saturating_sub(heal))
                 ),
             });
         }
@@ -163,14 +163,5 @@ impl LivenessWatch {
         {
             r.end = Some(t);
         }
-    }
-}
-
-/// Virtual µs as milliseconds, e.g. "1250 ms" or "0.100 ms".
-fn fmt_time(us: Time) -> String {
-    if us.is_multiple_of(1000) {
-        format!("{} ms", us / 1000)
-    } else {
-        format!("{}.{:03} ms", us / 1000, us % 1000)
     }
 }

@@ -8,7 +8,7 @@
 //! - [`LivenessWatch`]: the liveness verdict of a sweep (a leader and completed
 //!   client requests after the final heal).
 //!
-//! The checker sees only the events of [`crate::sim::event`], never the nodes.
+//! The checker sees only the events of [`crate::event`], never the nodes.
 //! It assumes events come in time order and that the events of one node's `Ready`
 //! are emitted together at one time. Within a `Ready` the order of persistence
 //! events (`HardState`, `LogTruncate`, `LogAppend`) and `Role`/`Commit` events
@@ -18,11 +18,11 @@
 
 mod checker;
 pub mod liveness;
-pub mod violation;
 
 #[cfg(test)]
 mod tests;
 
+/// The old path of the violation types, which now live in the trace vocabulary.
+pub use crate::event::{Property, Violation};
 pub use checker::{Checker, MAX_REPORTS_PER_PROPERTY};
 pub use liveness::LivenessWatch;
-pub use violation::{Property, Violation};

@@ -2,10 +2,10 @@
 //! that must stay silent, a garbage fuzz loop, and the liveness watch.
 
 use super::{Checker, LivenessWatch, MAX_REPORTS_PER_PROPERTY, Property, Violation};
+use crate::event::{Event, EventKind};
 use crate::kv::{Command, Op};
 use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
 use crate::rng::Rng;
-use crate::sim::event::{Event, EventKind};
 
 /// A hand-written event stream; every event one microsecond after the last.
 struct Stream {

@@ -1,11 +1,11 @@
 //! `raft-playground run`: one simulated cluster, a summary, a trace hash.
 
-use crate::check::Violation;
 use crate::cli::args::{Faults, RunArgs, format_duration};
+use crate::event::{DropReason, Event, EventKind, Violation};
+use crate::present::describe::{self, millis};
 use crate::raft::{Bugs, NodeId, RoleKind, Term, Time};
 use crate::scenario::{Scenario, presets};
 use crate::sim::config::{ClientConfig, SimConfig, TraceMode};
-use crate::sim::event::{DropReason, Event, EventKind};
 use crate::sim::sweep::{Ended, SweepConfig, drive, finish_seed, prepare_seed_with};
 use crate::sim::world::World;
 use std::collections::BTreeMap;
@@ -374,14 +374,6 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
     })
 }
 
-fn ms(t: Time) -> String {
-    if t.is_multiple_of(1000) {
-        format!("{} ms", t / 1000)
-    } else {
-        format!("{:.3} ms", t as f64 / 1000.0)
-    }
-}
-
 impl RunReport {
     /// The human summary; its last two lines are `trace-hash: <hex>` and
     /// `violations: <count>`.
@@ -414,8 +406,8 @@ impl RunReport {
         let _ = writeln!(
             w,
             "  network:     latency {}..{}, loss {}, dup {}",
-            ms(c.network.latency_min),
-            ms(c.network.latency_max),
+            millis(c.network.latency_min),
+            millis(c.network.latency_max),
             c.network.loss,
             c.network.duplicate
         );
@@ -486,32 +478,16 @@ impl RunReport {
             let _ = writeln!(
                 w,
                 "  stopped:     message storm at {} (see the last violation)",
-                ms(self.violations.last().map_or(0, |v| v.time))
+                millis(self.violations.last().map_or(0, |v| v.time))
             );
         }
         for (i, v) in self.violations.iter().enumerate() {
-            let _ = writeln!(w, "violation {}: {}", i + 1, describe_violation(v));
+            let _ = writeln!(w, "violation {}: {}", i + 1, describe::violation(v));
         }
         let _ = writeln!(w, "trace-hash: {}", self.trace_hash);
         let _ = writeln!(w, "violations: {}", self.violations.len());
         out
     }
-}
-
-/// One line: property, time, where, and the checker's explanation.
-pub fn describe_violation(v: &Violation) -> String {
-    let mut at = format!("at {}", ms(v.time));
-    if !v.nodes.is_empty() {
-        let nodes: Vec<String> = v.nodes.iter().map(|n| n.to_string()).collect();
-        let _ = write!(at, ", nodes {}", nodes.join(","));
-    }
-    if let Some(i) = v.index {
-        let _ = write!(at, ", index {i}");
-    }
-    if let Some(t) = v.term {
-        let _ = write!(at, ", term {t}");
-    }
-    format!("{} ({at}): {}", v.property.name(), v.explanation)
 }
 
 /// `t1=n3 t2=n1 ...`; at most 30 terms shown, then how many more.

@@ -2,7 +2,8 @@
 //! reported in seed order.
 
 use crate::cli::args::Faults;
-use crate::cli::run::{RunOptions, describe_violation, sweep_config};
+use crate::cli::run::{RunOptions, sweep_config};
+use crate::present::describe;
 use crate::raft::{Bugs, Time};
 use crate::sim::config::TraceMode;
 use crate::sim::sweep::{SeedOutcome, SweepConfig, run_seed_with};
@@ -200,7 +201,7 @@ pub fn describe_seed(options: &SweepOptions, o: &SeedOutcome) -> String {
     );
     for v in &o.violations {
         s.push_str("  ");
-        s.push_str(&describe_violation(v));
+        s.push_str(&describe::violation(v));
         s.push('\n');
     }
     s.push_str("  reproduce: ");

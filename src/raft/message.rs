@@ -55,16 +55,8 @@ pub struct ConflictHint {
 }
 
 impl MessageBody {
-    /// Short name used in traces and the view.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            MessageBody::RequestVote { .. } => "RequestVote",
-            MessageBody::RequestVoteReply { .. } => "RequestVoteReply",
-            MessageBody::AppendEntries { .. } => "AppendEntries",
-            MessageBody::AppendEntriesReply { .. } => "AppendEntriesReply",
-        }
-    }
-
+    /// A request (RequestVote, AppendEntries) rather than a reply. Names and
+    /// the heartbeat distinction live in `event::MessageKind`.
     pub fn is_request(&self) -> bool {
         matches!(
             self,

@@ -4,18 +4,17 @@
 pub mod action;
 pub mod client;
 pub mod config;
-pub mod event;
 pub mod faults;
 pub mod inflight;
 pub mod network;
-pub mod page;
 pub mod sweep;
 pub mod trace;
-pub mod view;
 pub mod world;
 
+/// The trace vocabulary's old path (it is the floor below, `crate::event`).
+pub use crate::event;
+
+pub use crate::event::{Address, Event, EventKind, MessageId, Payload};
 pub use action::{Action, TimedAction};
 pub use config::{ClientConfig, MS, NetworkConfig, SECOND, SimConfig, TraceMode};
-pub use event::{Address, Event, EventKind, MessageId, Payload};
-pub use view::View;
 pub use world::{PERSON, World};

@@ -49,3 +49,55 @@ pub struct Violation {
     /// One sentence a person can read.
     pub explanation: String,
 }
+
+/// A [`Violation`] inside an event: its fields flattened into the event line, with
+/// `time` renamed `detected_at` (an event line already has a `time`).
+pub(super) mod event_fields {
+    use super::{Property, Violation};
+    use crate::raft::{LogIndex, NodeId, Term, Time};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize)]
+    struct Ref<'a> {
+        property: Property,
+        detected_at: Time,
+        nodes: &'a [NodeId],
+        index: Option<LogIndex>,
+        term: Option<Term>,
+        explanation: &'a str,
+    }
+
+    #[derive(Deserialize)]
+    struct Owned {
+        property: Property,
+        detected_at: Time,
+        nodes: Vec<NodeId>,
+        index: Option<LogIndex>,
+        term: Option<Term>,
+        explanation: String,
+    }
+
+    pub fn serialize<S: Serializer>(v: &Violation, s: S) -> Result<S::Ok, S::Error> {
+        Ref {
+            property: v.property,
+            detected_at: v.time,
+            nodes: &v.nodes,
+            index: v.index,
+            term: v.term,
+            explanation: &v.explanation,
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Violation, D::Error> {
+        let o = Owned::deserialize(d)?;
+        Ok(Violation {
+            property: o.property,
+            time: o.detected_at,
+            nodes: o.nodes,
+            index: o.index,
+            term: o.term,
+            explanation: o.explanation,
+        })
+    }
+}

@@ -1,64 +1,30 @@
-//! Everything that happens in a run, as typed events. The trace is these events
-//! serialised one per line; the safety checker consumes the same stream, so what
-//! it judges is exactly what a trace shows.
+//! The trace vocabulary: everything that happens in a run, as typed events. The
+//! trace is these events serialised one per line; the safety checker consumes the
+//! same stream, so what it judges is exactly what a trace shows.
+//!
+//! This is the floor just above `raft`, `kv` and `rng`: the checker (`check`),
+//! the simulator (`sim`) and everything above them speak it, and it imports none
+//! of them.
+//!
+//! - [`Event`], [`EventKind`]: one line of the trace.
+//! - [`Address`], [`Payload`], [`MessageKind`], [`MessageSummary`]: what travels
+//!   on the network, and its kind (one list for Rust, the page and JavaScript).
+//! - [`Violation`], [`Property`]: a broken invariant, as a value.
+//! - [`describe`]: the few words about ops, entries and times that the checker's
+//!   sentences and the page's texts share.
 
-use crate::check::Violation;
-use crate::kv::{ClientId, Op, OpResult};
-use crate::raft::{
-    Entry, EntryData, LogIndex, Message, NodeEvent, NodeId, PersistOp, RoleKind, Term, Time,
+pub mod describe;
+mod message;
+mod violation;
+
+pub use message::{
+    Address, ClientOutcome, DropReason, MessageId, MessageKind, MessageSummary, Payload,
 };
+pub use violation::{Property, Violation};
+
+use crate::kv::{ClientId, Op, OpResult};
+use crate::raft::{Entry, EntryData, LogIndex, NodeEvent, NodeId, PersistOp, RoleKind, Term, Time};
 use serde::{Deserialize, Serialize};
-
-/// A deterministic message id: the n-th message sent in the run (1-based).
-/// Duplicates get fresh ids. Scenario links name messages by it ("drop message 17").
-pub type MessageId = u64;
-
-/// An endpoint on the simulated network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Address {
-    Node(NodeId),
-    Client(ClientId),
-}
-
-/// What travels on the network.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "payload", rename_all = "snake_case")]
-pub enum Payload {
-    /// A Raft message between two nodes.
-    Raft(Message),
-    /// A client asks a node to run `op`; `(client, seq)` identifies it across retries.
-    ClientRequest { client: ClientId, seq: u64, op: Op },
-    /// A node's answer to a client.
-    ClientReply {
-        client: ClientId,
-        seq: u64,
-        outcome: ClientOutcome,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum ClientOutcome {
-    /// Committed and applied at `index`; `result` as the state machine returned it.
-    Ok { index: LogIndex, result: OpResult },
-    /// This node is not the leader; try `leader_hint` if known.
-    NotLeader { leader_hint: Option<NodeId> },
-}
-
-/// Why a message did not arrive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DropReason {
-    /// Random loss (the loss ratio knob).
-    Loss,
-    /// The link was cut by a partition or a one-way cut when it was sent or due.
-    Partitioned,
-    /// The receiving node was crashed.
-    Crashed,
-    /// A person (or a scenario) dropped it by hand.
-    Manual,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -176,60 +142,8 @@ pub enum EventKind {
 
     /// The safety checker found a broken invariant. In JSON the violation's own
     /// detection time is `detected_at`, so the line has one `time` key.
-    #[serde(with = "violation_fields")]
+    #[serde(with = "violation::event_fields")]
     Violation(Violation),
-}
-
-/// A [`Violation`] inside an event: its fields flattened into the event line, with
-/// `time` renamed `detected_at` (an event line already has a `time`).
-mod violation_fields {
-    use crate::check::{Property, Violation};
-    use crate::raft::{LogIndex, NodeId, Term, Time};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize)]
-    struct Ref<'a> {
-        property: Property,
-        detected_at: Time,
-        nodes: &'a [NodeId],
-        index: Option<LogIndex>,
-        term: Option<Term>,
-        explanation: &'a str,
-    }
-
-    #[derive(Deserialize)]
-    struct Owned {
-        property: Property,
-        detected_at: Time,
-        nodes: Vec<NodeId>,
-        index: Option<LogIndex>,
-        term: Option<Term>,
-        explanation: String,
-    }
-
-    pub fn serialize<S: Serializer>(v: &Violation, s: S) -> Result<S::Ok, S::Error> {
-        Ref {
-            property: v.property,
-            detected_at: v.time,
-            nodes: &v.nodes,
-            index: v.index,
-            term: v.term,
-            explanation: &v.explanation,
-        }
-        .serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Violation, D::Error> {
-        let o = Owned::deserialize(d)?;
-        Ok(Violation {
-            property: o.property,
-            time: o.detected_at,
-            nodes: o.nodes,
-            index: o.index,
-            term: o.term,
-            explanation: o.explanation,
-        })
-    }
 }
 
 impl EventKind {

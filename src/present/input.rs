@@ -1,15 +1,12 @@
-//! The browser's side of the simulator, kept native so it can be tested: a cluster
-//! described in milliseconds (as the page speaks), and the checks every number
-//! arriving from JavaScript passes before it reaches the world. The wasm façade
-//! (`src/wasm.rs`) only converts values and calls into here.
+//! What the page asks of the simulator, checked and converted, kept native so it
+//! can be tested: a cluster described in milliseconds (as the page speaks), the
+//! checks every number arriving from JavaScript passes before it reaches the
+//! world, and the one compound action (restoring a single link). The wasm façade
+//! (`src/wasm.rs`) only converts JavaScript values and calls into here.
 
 use crate::raft::{Bug, NodeId, Time};
-use crate::sim::action::Action;
-use crate::sim::config::{MAX_NODES, MS, NetworkConfig, SimConfig};
-use crate::sim::event::Address;
-use crate::sim::view;
-use crate::sim::world::World;
-use serde::Deserialize;
+use crate::sim::config::MAX_NODES;
+use crate::sim::{Action, MS, NetworkConfig, SimConfig, World};
 
 /// The longest stretch one `run_until` call may cover (ms): a typo such as
 /// `runFor(1e9)` must not freeze the tab for hours.
@@ -19,9 +16,9 @@ pub const MAX_RUN_SPAN_MS: f64 = 600_000.0;
 pub const MAX_TIME_MS: f64 = 1e9;
 
 /// A new cluster as the page describes it; every field is optional. Times in ms,
-/// ratios in `0..=1`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+/// ratios in `0..=1`. Read from a JavaScript object by [`PageConfig::read`],
+/// whose keys are [`PageConfig::FIELDS`].
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageConfig {
     /// 1 to 9 (default 5).
     pub nodes: Option<f64>,
@@ -30,18 +27,28 @@ pub struct PageConfig {
     pub election_timeout_min: Option<f64>,
     pub election_timeout_max: Option<f64>,
     pub heartbeat_interval: Option<f64>,
-    pub latency_min: Option<f64>,
-    pub latency_max: Option<f64>,
-    pub loss: Option<f64>,
-    pub duplicate: Option<f64>,
+    /// The network knobs, as the same object's `latencyMin`, `latencyMax`,
+    /// `loss` and `duplicate`.
+    pub network: PageNetwork,
     /// How many automatic clients write and read on their own (default 0).
     pub clients: Option<f64>,
     /// Broken-rule toggles to turn on, by name.
     pub bugs: Vec<String>,
 }
 
+/// Network knobs as the page sets them; absent fields keep their current value.
+/// Read by [`PageNetwork::read`], whose keys are [`PageNetwork::FIELDS`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageNetwork {
+    pub latency_min: Option<f64>,
+    pub latency_max: Option<f64>,
+    pub loss: Option<f64>,
+    pub duplicate: Option<f64>,
+}
+
 impl PageConfig {
-    /// The field names a config object may have.
+    /// The keys a config object may have, in the order [`PageConfig::read`]
+    /// reads them (a test holds the two together).
     pub const FIELDS: [&'static str; 11] = [
         "nodes",
         "seed",
@@ -58,7 +65,8 @@ impl PageConfig {
 }
 
 impl PageNetwork {
-    /// The field names a network-knobs object may have.
+    /// The keys a network-knobs object may have, in the order
+    /// [`PageNetwork::read`] reads them.
     pub const FIELDS: [&'static str; 4] = ["latencyMin", "latencyMax", "loss", "duplicate"];
 }
 
@@ -96,11 +104,8 @@ impl PageConfig {
             election_timeout_min: n("electionTimeoutMin")?,
             election_timeout_max: n("electionTimeoutMax")?,
             heartbeat_interval: n("heartbeatInterval")?,
-            latency_min: n("latencyMin")?,
-            latency_max: n("latencyMax")?,
-            loss: n("loss")?,
-            duplicate: n("duplicate")?,
-            clients: n("clients")?,
+            network: PageNetwork::read_in(w, &mut get)?,
+            clients: number(w, "clients", get("clients"))?,
             bugs: Vec::new(),
         };
         match get("bugs") {
@@ -115,8 +120,12 @@ impl PageConfig {
 impl PageNetwork {
     /// Reads network knobs field by field (see [`PageConfig::read`]).
     pub fn read(mut get: impl FnMut(&str) -> Field) -> Result<PageNetwork, String> {
-        let w = "network knobs";
-        let mut n = |k: &str| number(w, k, get(k));
+        PageNetwork::read_in("network knobs", &mut get)
+    }
+
+    /// The knobs of an object that errors call `what`.
+    fn read_in(what: &str, get: &mut impl FnMut(&str) -> Field) -> Result<PageNetwork, String> {
+        let mut n = |k: &str| number(what, k, get(k));
         Ok(PageNetwork {
             latency_min: n("latencyMin")?,
             latency_max: n("latencyMax")?,
@@ -126,7 +135,7 @@ impl PageNetwork {
     }
 }
 
-/// Catches typos in an object's keys (a deserialiser that reads only the fields
+/// Catches typos in an object's keys (a reader that asks only for the fields
 /// it knows would silently ignore `{ node: 3 }`).
 pub fn check_fields(what: &str, keys: &[String], known: &[&str]) -> Result<(), String> {
     match keys.iter().find(|k| !known.contains(&k.as_str())) {
@@ -136,16 +145,6 @@ pub fn check_fields(what: &str, keys: &[String], known: &[&str]) -> Result<(), S
         )),
         None => Ok(()),
     }
-}
-
-/// Network knobs as the page sets them; absent fields keep their current value.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct PageNetwork {
-    pub latency_min: Option<f64>,
-    pub latency_max: Option<f64>,
-    pub loss: Option<f64>,
-    pub duplicate: Option<f64>,
 }
 
 /// A whole number in `lo..=hi`, or a sentence saying what was wrong.
@@ -276,13 +275,7 @@ impl PageConfig {
         if let Some(v) = self.heartbeat_interval {
             c.raft.heartbeat_interval = ms_to_us(v, "heartbeat interval")?;
         }
-        let network = PageNetwork {
-            latency_min: self.latency_min,
-            latency_max: self.latency_max,
-            loss: self.loss,
-            duplicate: self.duplicate,
-        };
-        c.network = network.merged(&c.network)?;
+        c.network = self.network.merged(&c.network)?;
         if let Some(n) = self.clients {
             c.clients.count = whole(n, "clients", 0, 100)?;
         }
@@ -321,49 +314,10 @@ pub fn restore_link(world: &mut World, from: NodeId, to: NodeId) -> Result<(), S
     Ok(())
 }
 
-/// Message kinds by the code [`packed_messages`] gives them.
-pub const MESSAGE_KINDS: [&str; 7] = [
-    "RequestVote",
-    "RequestVoteReply",
-    "AppendEntries",
-    "Heartbeat",
-    "AppendEntriesReply",
-    "ClientRequest",
-    "ClientReply",
-];
-
-/// Numbers per message in [`packed_messages`].
-pub const PACKED_STRIDE: usize = 7;
-
-/// The messages in flight as flat numbers, [`PACKED_STRIDE`] per message, for a
-/// page that moves hundreds of them every frame: `id, from node, to node (0 for
-/// a client), kind code (index into [`MESSAGE_KINDS`]), success (1, 0, or -1
-/// when not a reply), sent at (ms), due at (ms)`.
-pub fn packed_messages(world: &World, out: &mut Vec<f64>) {
-    out.clear();
-    for m in world.in_flight() {
-        let (kind, _, success, _) = view::summary(&m.payload);
-        let code = MESSAGE_KINDS.iter().position(|k| *k == kind).unwrap_or(0);
-        let node = |a: Address| match a {
-            Address::Node(n) => n as f64,
-            Address::Client(_) => 0.0,
-        };
-        out.extend_from_slice(&[
-            m.id as f64,
-            node(m.from),
-            node(m.to),
-            code as f64,
-            success.map_or(-1.0, |s| s as u8 as f64),
-            m.sent_at as f64 / MS as f64,
-            m.deliver_at as f64 / MS as f64,
-        ]);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::config::{SECOND, TraceMode};
+    use crate::sim::{SECOND, TraceMode};
 
     #[test]
     fn defaults_are_the_simulator_defaults() {
@@ -381,10 +335,12 @@ mod tests {
             election_timeout_min: Some(200.0),
             election_timeout_max: Some(400.0),
             heartbeat_interval: Some(20.0),
-            latency_min: Some(1.5),
-            latency_max: Some(30.0),
-            loss: Some(0.1),
-            duplicate: Some(0.05),
+            network: PageNetwork {
+                latency_min: Some(1.5),
+                latency_max: Some(30.0),
+                loss: Some(0.1),
+                duplicate: Some(0.05),
+            },
             clients: Some(2.0),
             bugs: vec!["forget-vote".into()],
         }
@@ -422,13 +378,19 @@ mod tests {
         });
         assert!(e.contains("seed"), "{e}");
         let e = err(PageConfig {
-            loss: Some(5.0),
+            network: PageNetwork {
+                loss: Some(5.0),
+                ..Default::default()
+            },
             ..Default::default()
         });
         assert!(e.contains("loss is a ratio from 0 to 1"), "{e}");
         let e = err(PageConfig {
-            latency_min: Some(50.0),
-            latency_max: Some(10.0),
+            network: PageNetwork {
+                latency_min: Some(50.0),
+                latency_max: Some(10.0),
+                ..Default::default()
+            },
             ..Default::default()
         });
         assert!(e.contains("latency max"), "{e}");
@@ -462,6 +424,20 @@ mod tests {
             "{e}"
         );
         assert!(check_fields("knobs", &keys(&["loss"]), &PageNetwork::FIELDS).is_ok());
+    }
+
+    #[test]
+    fn readers_ask_for_exactly_their_listed_fields() {
+        fn asked<T>(read: impl FnOnce(&mut dyn FnMut(&str) -> Field) -> T) -> Vec<String> {
+            let mut keys = Vec::new();
+            read(&mut |k: &str| {
+                keys.push(k.to_string());
+                Field::Missing
+            });
+            keys
+        }
+        assert_eq!(asked(|g| PageConfig::read(g)), PageConfig::FIELDS);
+        assert_eq!(asked(|g| PageNetwork::read(g)), PageNetwork::FIELDS);
     }
 
     #[test]
@@ -538,34 +514,6 @@ mod tests {
             .merged(&cur)
             .is_err(),
             "min above the current max"
-        );
-    }
-
-    #[test]
-    fn packed_messages_match_the_view() {
-        let mut w = World::new(SimConfig::default(), TraceMode::Off, 0).unwrap();
-        w.run_until(1003 * MS);
-        w.apply(Action::Client {
-            op: crate::kv::Op::Get { key: "k".into() },
-            to: None,
-        })
-        .unwrap();
-        let v = crate::sim::View::of(&w, 0);
-        let mut packed = vec![1.0; 3];
-        packed_messages(&w, &mut packed);
-        assert!(!v.messages.is_empty());
-        assert_eq!(packed.len(), v.messages.len() * PACKED_STRIDE);
-        for (m, p) in v.messages.iter().zip(packed.chunks(PACKED_STRIDE)) {
-            assert_eq!(p[0], m.id as f64);
-            assert_eq!(p[1], m.from_node.unwrap_or(0) as f64);
-            assert_eq!(p[2], m.to_node.unwrap_or(0) as f64);
-            assert_eq!(MESSAGE_KINDS[p[3] as usize], m.kind);
-            assert_eq!(p[4], m.success.map_or(-1.0, |s| if s { 1.0 } else { 0.0 }));
-            assert_eq!((p[5], p[6]), (m.sent_at, m.deliver_at));
-        }
-        assert!(
-            packed.chunks(PACKED_STRIDE).any(|p| p[1] == 0.0),
-            "the client's request"
         );
     }
 
