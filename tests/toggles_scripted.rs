@@ -34,6 +34,16 @@ fn harness(nodes: usize, seed: u64, bugs: Bugs) -> Harness {
 
 // ----- Figure 8: commit-old-term ---------------------------------------------------------
 
+/// `node` times out twice, and votes flow within `group` each time: the first
+/// round teaches it the term the others are in, the second wins `term`.
+fn elect_in_two_rounds(h: &mut Harness, node: NodeId, group: &[NodeId], term: u64) {
+    for _ in 0..2 {
+        h.timeout(node);
+        h.pump(group, votes);
+    }
+    assert_eq!(h.role(node), Some((RoleKind::Leader, term)));
+}
+
 /// Figure 8 with the paper's servers S1..S5 (terms shifted by one: our leaders
 /// start with a no-op). Returns the checker's findings.
 fn figure_8(bugs: Bugs) -> Vec<Violation> {
@@ -61,11 +71,7 @@ fn figure_8(bugs: Bugs) -> Vec<Violation> {
     h.crash(5);
     // (c) S1 is back and wins term 3 (S2, S3, S4); it copies index 2 to S3: on a majority.
     h.restart(1);
-    h.timeout(1);
-    h.pump(&[1, 2, 3, 4], votes);
-    h.timeout(1);
-    h.pump(&[1, 2, 3, 4], votes);
-    assert_eq!(h.role(1), Some((RoleKind::Leader, 3)));
+    elect_in_two_rounds(&mut h, 1, &[1, 2, 3, 4], 3);
     h.pump(&[1, 2], any);
     // The client, unanswered since S1 crashed, times out and retries at S2, which
     // sends it to S1: S1 appends it again (index 4, term 3) and now waits to answer
@@ -84,11 +90,7 @@ fn figure_8(bugs: Bugs) -> Vec<Violation> {
     // (d) S1 crashes; S5 wins term 4 (S2, S3, S4) and overwrites index 2 everywhere.
     h.crash(1);
     h.restart(5);
-    h.timeout(5);
-    h.pump(&[2, 3, 4, 5], votes);
-    h.timeout(5);
-    h.pump(&[2, 3, 4, 5], votes);
-    assert_eq!(h.role(5), Some((RoleKind::Leader, 4)));
+    elect_in_two_rounds(&mut h, 5, &[2, 3, 4, 5], 4);
     h.pump(&[2, 3, 4, 5], any);
     for n in 2..=5 {
         assert_eq!(h.log_terms(n)[1], 2, "S{n}: index 2 is S5's term-2 entry");

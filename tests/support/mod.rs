@@ -7,7 +7,7 @@ use raft_playground::check::{Property, Violation};
 use raft_playground::kv::Op;
 use raft_playground::raft::{NodeId, PersistentState, RoleKind, Term};
 use raft_playground::scenario::presets::{self, Preset};
-use raft_playground::sim::{Action, TraceMode, World};
+use raft_playground::sim::{Action, SimConfig, TraceMode, World};
 use std::collections::BTreeSet;
 
 // ----- Verdicts ----------------------------------------------------------------------
@@ -61,7 +61,16 @@ pub fn put(key: &str, value: &str) -> Action {
     }
 }
 
-// ----- Presets and the state of a world ------------------------------------------------
+// ----- Worlds and their state ----------------------------------------------------------
+
+/// The default cluster with `seed`, with a full trace.
+pub fn world(seed: u64) -> World {
+    let config = SimConfig {
+        seed,
+        ..SimConfig::default()
+    };
+    World::new(config, TraceMode::Full, 0).unwrap()
+}
 
 pub fn preset(id: &str) -> Preset {
     presets::get(id).unwrap_or_else(|| panic!("no preset {id}"))
