@@ -11,7 +11,9 @@ use raft_playground::sim::{
     Address, Event, EventKind, MS, PERSON, Payload, SECOND, TraceMode, World,
 };
 use std::ops::RangeInclusive;
-use support::{assert_caught, assert_no_violations, persistent_state, preset, preset_world, role};
+use support::{
+    assert_caught, assert_no_violations, persistent_state, preset, preset_world, role, world_of,
+};
 
 fn terms(w: &World, id: NodeId) -> Vec<Term> {
     w.server(id)
@@ -131,8 +133,7 @@ fn assert_figure8_c(w: &World) {
 
 #[test]
 fn figure8_correct_rule_never_commits_the_old_term_entry_and_loses_nothing() {
-    let p = preset(presets::FIGURE8_CORRECT);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::FIGURE8_CORRECT);
     w.run_until(340 * MS);
     assert_figure8_c(&w);
     // On a majority, but of an older term: not committed, nothing acknowledged.
@@ -175,7 +176,7 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
     only_bug.bugs = p.scenario.config.bugs;
     assert_eq!(p.scenario.config, only_bug);
 
-    let mut w = preset_world(&p);
+    let mut w = world_of(&p);
     w.run_until(340 * MS);
     assert_figure8_c(&w);
     // S1 counted replicas of the term-2 entry: committed, applied, acknowledged.
@@ -227,8 +228,7 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
 
 #[test]
 fn figure7_the_term8_leader_brings_every_follower_to_its_log() {
-    let p = preset(presets::FIGURE7);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::FIGURE7);
     w.run_until(99 * MS);
     for (i, want) in FIGURE7_LOGS.iter().enumerate() {
         assert_eq!(
@@ -279,8 +279,7 @@ fn roles(evs: &[Event]) -> Vec<(Time, NodeId, RoleKind, Term)> {
 
 #[test]
 fn split_vote_term1_has_three_candidates_and_no_leader_then_one_leader() {
-    let p = preset(presets::SPLIT_VOTE);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::SPLIT_VOTE);
     let r = roles(&run_to_end(&mut w, &p));
     let candidates1: Vec<NodeId> = r
         .iter()
@@ -311,8 +310,7 @@ fn split_vote_term1_has_three_candidates_and_no_leader_then_one_leader() {
 
 #[test]
 fn stale_leader_keeps_its_term_in_the_minority_then_steps_down_on_heal() {
-    let p = preset(presets::STALE_LEADER);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::STALE_LEADER);
     w.run_until(1990 * MS);
     // Two nodes believe they lead, in different terms.
     assert_eq!(
@@ -352,8 +350,7 @@ fn stale_leader_keeps_its_term_in_the_minority_then_steps_down_on_heal() {
 
 #[test]
 fn minority_cannot_commit_while_the_majority_can() {
-    let p = preset(presets::MINORITY);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::MINORITY);
     w.run_until(590 * MS);
     let commit_before = commit(&w, 1);
     assert_eq!(role(&w, 1), Some((RoleKind::Leader, 1)));
@@ -388,8 +385,7 @@ fn minority_cannot_commit_while_the_majority_can() {
 
 #[test]
 fn redirect_follower_answers_not_leader_and_the_client_retries_at_the_leader() {
-    let p = preset(presets::REDIRECT);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::REDIRECT);
     let evs = run_to_end(&mut w, &p);
     let pos = |f: &dyn Fn(&EventKind) -> bool| {
         evs.iter()
@@ -423,8 +419,7 @@ fn redirect_follower_answers_not_leader_and_the_client_retries_at_the_leader() {
 
 #[test]
 fn crash_restart_keeps_term_vote_and_log_and_loses_the_rest() {
-    let p = preset(presets::CRASH_RESTART);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::CRASH_RESTART);
     w.run_until(699 * MS);
     let before = persistent_state(&w, 1);
     assert_eq!(before.current_term, 1);
@@ -461,8 +456,7 @@ fn crash_restart_keeps_term_vote_and_log_and_loses_the_rest() {
 
 #[test]
 fn state_machines_each_node_applies_the_log_and_converges() {
-    let p = preset(presets::STATE_MACHINES);
-    let mut w = preset_world(&p);
+    let (p, mut w) = preset_world(presets::STATE_MACHINES);
     w.run_until(1490 * MS);
     assert!(w.server(5).unwrap().node.is_none());
     for n in 1..=4 {

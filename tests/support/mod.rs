@@ -77,8 +77,15 @@ pub fn preset(id: &str) -> Preset {
 }
 
 /// The preset's world at time 0, with a full trace.
-pub fn preset_world(p: &Preset) -> World {
+pub fn world_of(p: &Preset) -> World {
     p.scenario.to_world(TraceMode::Full, 0).unwrap()
+}
+
+/// Preset `id` and its world at time 0, with a full trace.
+pub fn preset_world(id: &str) -> (Preset, World) {
+    let p = preset(id);
+    let w = world_of(&p);
+    (p, w)
 }
 
 /// Role and current term of a running node (`None` while crashed).
