@@ -68,6 +68,22 @@ impl Harness {
         &mut self.world
     }
 
+    /// Chooses which node-to-node links hold their messages (all, by default).
+    /// Messages already held stay held until delivered or dropped.
+    pub fn hold(&mut self, hold: Hold) {
+        self.world.hold(hold);
+        self.settle();
+    }
+
+    /// Freezes or restarts the nodes' own timers (frozen by default). With timers
+    /// running, keep every link held: otherwise heartbeats flow for ever and no
+    /// step can settle.
+    pub fn freeze_timers(&mut self, frozen: bool) {
+        self.world.freeze_timers(frozen);
+        self.settle();
+    }
+
+    // ----- Nodes ---------------------------------------------------------------------
     // ----- Nodes ---------------------------------------------------------------------
 
     /// Forces the node's election timeout now (the page's "timeout" action).
@@ -254,6 +270,112 @@ impl Harness {
             let Some(at) = last_due else { return };
             self.world.run_until(at);
         }
-        panic!("Harness: client messages keep flowing; the world never settles");
+        panic!("Harness: messages keep flowing (timers running on a link not held?)");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::MessageBody;
+
+    fn is_vote_request(m: &Message) -> bool {
+        matches!(m.body, MessageBody::RequestVote { .. })
+    }
+
+    fn put() -> Op {
+        Op::Put {
+            key: "x".into(),
+            value: "1".into(),
+        }
+    }
+
+    #[test]
+    fn messages_wait_until_delivered_or_dropped() {
+        let mut h = Harness::new(Harness::config(3));
+        h.timeout(1);
+        let held = h.held();
+        assert_eq!(held.len(), 2);
+        assert!(held.iter().all(|(_, m)| is_vote_request(m)));
+        let to_2 = h.deliver_where(|m| m.to == 2).expect("a vote request to 2");
+        assert!(h.held().iter().all(|(id, _)| *id != to_2));
+        assert!(h.held().iter().any(|(_, m)| m.from == 2 && m.to == 1));
+        h.drop_held();
+        assert!(h.held().is_empty());
+        assert_eq!(h.role(1), Some((RoleKind::Candidate, 1)));
+        assert!(h.violations().is_empty());
+    }
+
+    #[test]
+    fn timers_fire_only_when_the_script_says() {
+        let mut h = Harness::new(Harness::config(3));
+        h.advance(60 * SECOND);
+        assert_eq!(h.role(1), Some((RoleKind::Follower, 0)), "frozen");
+        h.timeout(1);
+        h.pump(&[1, 2, 3], |_| true);
+        assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+        let before = h.world().now();
+        h.fire_timer(1);
+        assert!(h.world().now() > before, "time ran to the heartbeat");
+        let beats = h.held();
+        assert_eq!(beats.len(), 2);
+        assert!(beats.iter().all(|(_, m)| matches!(
+            &m.body,
+            MessageBody::AppendEntries { entries, .. } if entries.is_empty()
+        )));
+    }
+
+    #[test]
+    fn proposals_go_through_the_client_protocol() {
+        let mut h = Harness::new(Harness::config(3));
+        h.timeout(1);
+        h.pump(&[1, 2, 3], |_| true);
+        assert_eq!(
+            h.propose(2, put()),
+            Err(ProposeError::NotLeader {
+                leader_hint: Some(1)
+            })
+        );
+        // The refused client followed the hint: node 1 took its request too.
+        assert_eq!(h.log_terms(1), [1, 1]);
+        assert_eq!(h.propose(1, put()), Ok(3));
+        h.pump(&[1, 2, 3], |_| true);
+        let acks = h
+            .events()
+            .iter()
+            .filter(|e| matches!(e.kind, crate::sim::EventKind::ClientOk { .. }))
+            .count();
+        assert_eq!(acks, 2, "both clients answered by the leader");
+        h.fire_timer(1);
+        h.pump(&[1, 2, 3], |_| true);
+        for n in 1..=3 {
+            assert_eq!(h.node(n).unwrap().commit_index(), 3, "node {n}");
+        }
+    }
+
+    #[test]
+    fn only_held_links_wait_and_injected_messages_are_traced() {
+        let mut h = Harness::new(Harness::config(3));
+        h.hold(Hold::Links([(1, 2)].into()));
+        h.timeout(1);
+        assert_eq!(h.role(1), Some((RoleKind::Leader, 1)), "node 3's vote came");
+        assert!(h.held().iter().all(|(_, m)| (m.from, m.to) == (1, 2)));
+        let sent = h.events().len();
+        h.inject(Message {
+            from: 3,
+            to: 2,
+            term: 7,
+            body: MessageBody::AppendEntriesReply {
+                success: false,
+                match_index: 0,
+                rejected_index: 0,
+                hint: None,
+            },
+        });
+        assert!(matches!(
+            h.events()[sent].kind,
+            crate::sim::EventKind::Send { .. }
+        ));
+        assert_eq!(h.role(2), Some((RoleKind::Follower, 7)));
     }
 }
