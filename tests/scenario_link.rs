@@ -2,6 +2,8 @@
 //! the same trace) in every later release; damaged, foreign, oversized or unknown
 //! input is a clear error, never a panic.
 
+mod support;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use raft_playground::kv::{Command, Op};
@@ -13,6 +15,7 @@ use raft_playground::scenario::{
 use raft_playground::sim::{
     Action, ClientConfig, MS, NetworkConfig, SECOND, SimConfig, TimedAction, TraceMode,
 };
+use support::put_op;
 
 // ----- Golden links ----------------------------------------------------------------
 //
@@ -66,13 +69,6 @@ fn golden_minimal() -> Scenario {
     Scenario::new(golden_config(3, 42))
 }
 
-fn put(key: &str, value: &str) -> Op {
-    Op::Put {
-        key: key.into(),
-        value: value.into(),
-    }
-}
-
 fn golden_full() -> Scenario {
     let mut config = golden_config(5, 2024);
     config.network.loss = 0.05;
@@ -88,7 +84,7 @@ fn golden_full() -> Scenario {
     let cmd = |term, seq, op| Entry::command(term, Command { client: 7, seq, op });
     let log = [
         Entry::noop(1),
-        cmd(1, 1, put("a", "1")),
+        cmd(1, 1, put_op("a", "1")),
         cmd(2, 2, Op::Delete { key: "a".into() }),
     ];
     config.initial_state = (1..=5)
@@ -111,7 +107,7 @@ fn golden_full() -> Scenario {
         (
             400,
             Action::Client {
-                op: put("x", "1"),
+                op: put_op("x", "1"),
                 to: Some(2),
             },
         ),
@@ -369,7 +365,7 @@ fn oversized_links_zip_bombs_and_huge_scenarios_are_refused() {
         big.actions.push(TimedAction {
             time: t,
             action: Action::Client {
-                op: put(
+                op: put_op(
                     &format!("key{i}"),
                     &format!("{:x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
                 ),

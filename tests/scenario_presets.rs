@@ -1,5 +1,7 @@
 //! Every preset does what its caption promises (src/scenario/presets.rs).
 
+mod support;
+
 use raft_playground::check::Property;
 use raft_playground::raft::{Entry, EntryData, NodeId, RoleKind, Term, Time};
 use raft_playground::scenario::presets::{self, Preset};
@@ -8,29 +10,10 @@ use raft_playground::sim::event::ClientOutcome;
 use raft_playground::sim::{
     Address, Event, EventKind, MS, PERSON, Payload, SECOND, TraceMode, World,
 };
-
-fn preset(id: &str) -> Preset {
-    presets::get(id).unwrap_or_else(|| panic!("no preset {id}"))
-}
-
-fn world(p: &Preset) -> World {
-    p.scenario.to_world(TraceMode::Full, 0).unwrap()
-}
-
-fn events(w: &World) -> Vec<Event> {
-    w.trace()
-        .text()
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .filter_map(|l| match serde_json::from_slice(l) {
-            Ok(e) => Some(e),
-            // Violation lines repeat the "time" key (the violation's own and the
-            // event's) and do not parse back as an Event; the world's list has them.
-            Err(_) if String::from_utf8_lossy(l).contains(r#""event":"violation""#) => None,
-            Err(e) => panic!("unparsable trace line: {e}"),
-        })
-        .collect()
-}
+use std::ops::RangeInclusive;
+use support::{
+    assert_caught, assert_no_violations, persistent_state, preset, preset_world, role, world_of,
+};
 
 fn terms(w: &World, id: NodeId) -> Vec<Term> {
     w.server(id)
@@ -45,14 +28,6 @@ fn terms(w: &World, id: NodeId) -> Vec<Term> {
 
 fn log(w: &World, id: NodeId) -> Vec<Entry> {
     w.server(id).unwrap().disk.log.entries().to_vec()
-}
-
-fn role(w: &World, id: NodeId) -> Option<(RoleKind, Term)> {
-    w.server(id)
-        .unwrap()
-        .node
-        .as_ref()
-        .map(|n| (n.role_kind(), n.current_term()))
 }
 
 fn commit(w: &World, id: NodeId) -> u64 {
@@ -94,12 +69,18 @@ fn assert_all_logs_equal(w: &World, nodes: &[NodeId]) {
     }
 }
 
-fn assert_no_violations(w: &World) {
-    assert!(
-        w.violations().is_empty(),
-        "violations: {:#?}",
-        w.violations()
-    );
+/// Runs the preset's world to its end; returns every event of the run.
+fn run_to_end(w: &mut World, p: &Preset) -> Vec<Event> {
+    w.run_until(p.duration);
+    w.trace().events()
+}
+
+/// The state machines of `nodes` all hold exactly `expected`.
+#[track_caller]
+fn assert_state_machines(w: &World, nodes: RangeInclusive<NodeId>, expected: &[(&str, &str)]) {
+    for n in nodes {
+        assert_eq!(kv(w, n), pairs(expected), "S{n}");
+    }
 }
 
 // ----- Every preset --------------------------------------------------------------
@@ -152,8 +133,7 @@ fn assert_figure8_c(w: &World) {
 
 #[test]
 fn figure8_correct_rule_never_commits_the_old_term_entry_and_loses_nothing() {
-    let p = preset(presets::FIGURE8_CORRECT);
-    let mut w = world(&p);
+    let (p, mut w) = preset_world(presets::FIGURE8_CORRECT);
     w.run_until(340 * MS);
     assert_figure8_c(&w);
     // On a majority, but of an older term: not committed, nothing acknowledged.
@@ -162,8 +142,7 @@ fn figure8_correct_rule_never_commits_the_old_term_entry_and_loses_nothing() {
         0,
         "S1 must not count replicas of a term-2 entry"
     );
-    w.run_until(p.duration);
-    let evs = events(&w);
+    let evs = run_to_end(&mut w, &p);
     // No node ever applied the term-2 entry at index 2.
     let x1_at_2 = evs.iter().any(|e| {
         matches!(&e.kind, EventKind::Apply { index: 2, data: EntryData::Command(c), .. } if c.seq == 1)
@@ -183,9 +162,7 @@ fn figure8_correct_rule_never_commits_the_old_term_entry_and_loses_nothing() {
     let (at, seq, index) = acks[0];
     assert!(at > 350 * MS && seq == 1 && index == 4, "{acks:?}");
     assert_eq!(log(&w, 5)[3].term, 5);
-    for n in 1..=5 {
-        assert_eq!(kv(&w, n), pairs(&[("x", "1")]), "S{n}");
-    }
+    assert_state_machines(&w, 1..=5, &[("x", "1")]);
     assert_no_violations(&w);
 }
 
@@ -199,13 +176,12 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
     only_bug.bugs = p.scenario.config.bugs;
     assert_eq!(p.scenario.config, only_bug);
 
-    let mut w = world(&p);
+    let mut w = world_of(&p);
     w.run_until(340 * MS);
     assert_figure8_c(&w);
     // S1 counted replicas of the term-2 entry: committed, applied, acknowledged.
     assert_eq!(commit(&w, 1), 2);
-    w.run_until(p.duration);
-    let evs = events(&w);
+    let evs = run_to_end(&mut w, &p);
     let acks = person_acks(&evs);
     assert_eq!(acks.len(), 1, "{acks:?}");
     let (at, seq, index) = acks[0];
@@ -242,14 +218,9 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
     };
     assert_ne!(applied_at_2(2), applied_at_2(5));
     // The checker sees it.
-    let found: Vec<Property> = w.violations().iter().map(|v| v.property).collect();
-    assert!(
-        found.contains(&Property::StateMachineSafety),
-        "State Machine Safety: {found:?}"
-    );
-    assert!(
-        found.contains(&Property::AckedWritesDurable),
-        "acknowledged write lost: {found:?}"
+    assert_caught(
+        w.violations(),
+        &[Property::StateMachineSafety, Property::AckedWritesDurable],
     );
 }
 
@@ -257,8 +228,7 @@ fn figure8_broken_rule_loses_an_acknowledged_write_and_the_checker_says_so() {
 
 #[test]
 fn figure7_the_term8_leader_brings_every_follower_to_its_log() {
-    let p = preset(presets::FIGURE7);
-    let mut w = world(&p);
+    let (p, mut w) = preset_world(presets::FIGURE7);
     w.run_until(99 * MS);
     for (i, want) in FIGURE7_LOGS.iter().enumerate() {
         assert_eq!(
@@ -269,8 +239,7 @@ fn figure7_the_term8_leader_brings_every_follower_to_its_log() {
         );
     }
     let leader_log = log(&w, 1);
-    w.run_until(p.duration);
-    let evs = events(&w);
+    let evs = run_to_end(&mut w, &p);
     assert_eq!(role(&w, 1), Some((RoleKind::Leader, 8)));
     // (c) = S4 and (d) = S5 refuse their votes (their logs are more up to date);
     // the leader wins with S2, S3, S6, S7.
@@ -310,10 +279,8 @@ fn roles(evs: &[Event]) -> Vec<(Time, NodeId, RoleKind, Term)> {
 
 #[test]
 fn split_vote_term1_has_three_candidates_and_no_leader_then_one_leader() {
-    let p = preset(presets::SPLIT_VOTE);
-    let mut w = world(&p);
-    w.run_until(p.duration);
-    let r = roles(&events(&w));
+    let (p, mut w) = preset_world(presets::SPLIT_VOTE);
+    let r = roles(&run_to_end(&mut w, &p));
     let candidates1: Vec<NodeId> = r
         .iter()
         .filter(|(_, _, k, t)| *k == RoleKind::Candidate && *t == 1)
@@ -343,8 +310,7 @@ fn split_vote_term1_has_three_candidates_and_no_leader_then_one_leader() {
 
 #[test]
 fn stale_leader_keeps_its_term_in_the_minority_then_steps_down_on_heal() {
-    let p = preset(presets::STALE_LEADER);
-    let mut w = world(&p);
+    let (p, mut w) = preset_world(presets::STALE_LEADER);
     w.run_until(1990 * MS);
     // Two nodes believe they lead, in different terms.
     assert_eq!(
@@ -360,8 +326,7 @@ fn stale_leader_keeps_its_term_in_the_minority_then_steps_down_on_heal() {
     // S1 took y=2 at index 3 in term 1 but could not commit it.
     assert_eq!(terms(&w, 1), [1, 1, 1]);
     assert_eq!(commit(&w, 1), 2);
-    w.run_until(p.duration);
-    let evs = events(&w);
+    let evs = run_to_end(&mut w, &p);
     // After the heal S1 adopted the newer term and stepped down.
     let step_down = roles(&evs)
         .into_iter()
@@ -379,16 +344,13 @@ fn stale_leader_keeps_its_term_in_the_minority_then_steps_down_on_heal() {
     );
     let acks = person_acks(&evs);
     assert_eq!(acks.iter().map(|a| a.1).collect::<Vec<_>>(), [1, 2]);
-    for n in 1..=5 {
-        assert_eq!(kv(&w, n), pairs(&[("x", "1"), ("y", "2")]), "S{n}");
-    }
+    assert_state_machines(&w, 1..=5, &[("x", "1"), ("y", "2")]);
     assert_no_violations(&w);
 }
 
 #[test]
 fn minority_cannot_commit_while_the_majority_can() {
-    let p = preset(presets::MINORITY);
-    let mut w = world(&p);
+    let (p, mut w) = preset_world(presets::MINORITY);
     w.run_until(590 * MS);
     let commit_before = commit(&w, 1);
     assert_eq!(role(&w, 1), Some((RoleKind::Leader, 1)));
@@ -406,8 +368,7 @@ fn minority_cannot_commit_while_the_majority_can() {
     assert!([3, 4, 5].contains(&leader));
     assert!(commit(&w, leader) > commit_before);
     assert!(kv(&w, 1).iter().all(|(k, _)| k != "a"));
-    w.run_until(p.duration);
-    let evs = events(&w);
+    let evs = run_to_end(&mut w, &p);
     let acks = person_acks(&evs);
     assert_eq!(
         acks.iter().map(|a| a.1).collect::<Vec<_>>(),
@@ -416,9 +377,7 @@ fn minority_cannot_commit_while_the_majority_can() {
     );
     assert!(acks[1].0 > 2500 * MS, "only after the heal");
     assert_all_logs_equal(&w, &[1, 2, 3, 4, 5]);
-    for n in 1..=5 {
-        assert_eq!(kv(&w, n), pairs(&[("a", "1"), ("x", "1")]), "S{n}");
-    }
+    assert_state_machines(&w, 1..=5, &[("a", "1"), ("x", "1")]);
     assert_no_violations(&w);
 }
 
@@ -426,10 +385,8 @@ fn minority_cannot_commit_while_the_majority_can() {
 
 #[test]
 fn redirect_follower_answers_not_leader_and_the_client_retries_at_the_leader() {
-    let p = preset(presets::REDIRECT);
-    let mut w = world(&p);
-    w.run_until(p.duration);
-    let evs = events(&w);
+    let (p, mut w) = preset_world(presets::REDIRECT);
+    let evs = run_to_end(&mut w, &p);
     let pos = |f: &dyn Fn(&EventKind) -> bool| {
         evs.iter()
             .position(|e| f(&e.kind))
@@ -456,24 +413,15 @@ fn redirect_follower_answers_not_leader_and_the_client_retries_at_the_leader() {
     assert!(invoke < refused && refused < retry && retry < ok);
     assert_eq!(person_acks(&evs).len(), 1);
     assert_eq!(role(&w, 1), Some((RoleKind::Leader, 1)));
-    for n in 1..=5 {
-        assert_eq!(kv(&w, n), pairs(&[("x", "1")]), "S{n}");
-    }
+    assert_state_machines(&w, 1..=5, &[("x", "1")]);
     assert_no_violations(&w);
 }
 
 #[test]
 fn crash_restart_keeps_term_vote_and_log_and_loses_the_rest() {
-    let p = preset(presets::CRASH_RESTART);
-    let mut w = world(&p);
+    let (p, mut w) = preset_world(presets::CRASH_RESTART);
     w.run_until(699 * MS);
-    let before = w
-        .server(1)
-        .unwrap()
-        .node
-        .as_ref()
-        .unwrap()
-        .persistent_state();
+    let before = persistent_state(&w, 1);
     assert_eq!(before.current_term, 1);
     assert_eq!(before.voted_for, Some(1));
     assert_eq!(before.log.last_index(), 3, "no-op, x=1, y=2");
@@ -508,8 +456,7 @@ fn crash_restart_keeps_term_vote_and_log_and_loses_the_rest() {
 
 #[test]
 fn state_machines_each_node_applies_the_log_and_converges() {
-    let p = preset(presets::STATE_MACHINES);
-    let mut w = world(&p);
+    let (p, mut w) = preset_world(presets::STATE_MACHINES);
     w.run_until(1490 * MS);
     assert!(w.server(5).unwrap().node.is_none());
     for n in 1..=4 {
@@ -522,15 +469,9 @@ fn state_machines_each_node_applies_the_log_and_converges() {
     );
     w.run_until(p.duration);
     assert_all_logs_equal(&w, &[1, 2, 3, 4, 5]);
-    for n in 1..=5 {
-        assert_eq!(
-            kv(&w, n),
-            pairs(&[("w", "4"), ("y", "2"), ("z", "3")]),
-            "S{n}"
-        );
-    }
+    assert_state_machines(&w, 1..=5, &[("w", "4"), ("y", "2"), ("z", "3")]);
     // S5 re-applied every entry of the log, in order, in its new life.
-    let evs = events(&w);
+    let evs = w.trace().events();
     let reapplied: Vec<u64> = evs
         .iter()
         .filter(|e| e.time >= 1500 * MS)

@@ -1,29 +1,18 @@
 //! The simulated world on its own: elections, replication, clients, faults, determinism.
 
-use raft_playground::kv::Op;
+mod support;
+
 use raft_playground::raft::RoleKind;
 use raft_playground::sim::{Action, ClientConfig, MS, PERSON, SECOND, SimConfig, TraceMode, World};
+use support::{persistent_state, put, put_op, world};
 
-fn world(seed: u64) -> World {
-    World::new(
-        SimConfig {
-            seed,
-            ..SimConfig::default()
-        },
-        TraceMode::Full,
-        100,
-    )
-    .unwrap()
-}
-
-fn put(key: &str, value: &str) -> Action {
-    Action::Client {
-        op: Op::Put {
-            key: key.into(),
-            value: value.into(),
-        },
-        to: None,
-    }
+/// Seed `seed`'s world at 2 s, after the person wrote `key = value` at 1 s.
+fn after_a_write(seed: u64, key: &str, value: &str) -> World {
+    let mut w = world(seed);
+    w.run_until(SECOND);
+    w.apply(put(key, value)).unwrap();
+    w.run_until(2 * SECOND);
+    w
 }
 
 #[test]
@@ -43,10 +32,7 @@ fn elects_one_leader_within_two_seconds() {
 
 #[test]
 fn a_write_commits_everywhere_and_reaches_every_state_machine() {
-    let mut w = world(3);
-    w.run_until(SECOND);
-    w.apply(put("x", "1")).unwrap();
-    w.run_until(2 * SECOND);
+    let w = after_a_write(3, "x", "1");
     for s in w.servers() {
         assert_eq!(s.kv.get("x"), Some(&"1".to_string()), "node {}", s.id);
         let n = s.node.as_ref().unwrap();
@@ -105,10 +91,7 @@ fn minority_leader_cannot_commit_and_steps_down_after_heal() {
     .unwrap();
     let old_commit = w.server(old).unwrap().node.as_ref().unwrap().commit_index();
     w.apply(Action::Client {
-        op: Op::Put {
-            key: "k".into(),
-            value: "v".into(),
-        },
+        op: put_op("k", "v"),
         to: Some(old),
     })
     .unwrap();
@@ -138,17 +121,8 @@ fn minority_leader_cannot_commit_and_steps_down_after_heal() {
 
 #[test]
 fn crash_and_restart_keep_term_vote_and_log() {
-    let mut w = world(11);
-    w.run_until(SECOND);
-    w.apply(put("a", "1")).unwrap();
-    w.run_until(2 * SECOND);
-    let before = w
-        .server(2)
-        .unwrap()
-        .node
-        .as_ref()
-        .unwrap()
-        .persistent_state();
+    let mut w = after_a_write(11, "a", "1");
+    let before = persistent_state(&w, 2);
     w.apply(Action::Crash { node: 2 }).unwrap();
     assert!(w.server(2).unwrap().node.is_none());
     assert!(

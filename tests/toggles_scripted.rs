@@ -1,197 +1,172 @@
-//! Scripted end-to-end demonstrations for two broken-rule toggles that random
-//! sweeps cannot reach: real `raft::Node`s driven by hand, every `Ready` turned
-//! into the `EventKind`s the simulator would emit (same mapping and order as
-//! `sim::world::World::after_input`: persist ops, then node events, then messages,
-//! then applies), and the real `check::Checker` judging that stream.
+//! Scripted end-to-end demonstrations for the broken-rule toggles that random
+//! runs do not reach: one exact schedule each, played on the real `World` by
+//! `sim::Harness` (messages held on their links until the script delivers them,
+//! node timers frozen), so the checker judges exactly what the product emits.
+//! Each script runs with the toggle off (the checker stays silent) and on.
 
-use raft_playground::check::{Checker, Property, Violation};
-use raft_playground::kv::{Command, Op};
+mod support;
+
+use raft_playground::check::{Property, Violation};
 use raft_playground::raft::{
-    Bug, Bugs, Config, Message, MessageBody, Node, NodeId, ProposeError, RoleKind, Time,
+    Bug, Bugs, EntryData, Message, MessageBody, NodeId, ProposeError, RoleKind,
 };
-use raft_playground::rng::Rng;
-use raft_playground::sim::event::{Event, EventKind};
-use std::collections::{BTreeMap, BTreeSet};
+use raft_playground::sim::{EventKind, Harness, SimConfig};
+use support::{assert_caught, first_of, put_op};
 
-const MS: Time = 1_000;
-
-/// A hand-driven cluster: messages wait in `outbox` until the script delivers them.
-struct Script {
-    now: Time,
-    nodes: BTreeMap<NodeId, Node>,
-    outbox: Vec<Message>,
-    checker: Checker,
-    events: Vec<Event>,
-    found: Vec<Violation>,
+fn any(_: &Message) -> bool {
+    true
 }
 
-impl Script {
-    fn new(n: u64, bugs: Bugs) -> Self {
-        let ids: Vec<NodeId> = (1..=n).collect();
-        let nodes = ids
-            .iter()
-            .map(|&id| {
-                let rng = Rng::derive(7, "node", id);
-                (
-                    id,
-                    Node::new(id, ids.clone(), Config::default(), bugs, rng, 0),
-                )
-            })
-            .collect();
-        Script {
-            now: 0,
-            nodes,
-            outbox: Vec::new(),
-            checker: Checker::new(&ids),
-            events: Vec::new(),
-            found: Vec::new(),
-        }
-    }
-
-    fn emit(&mut self, kind: EventKind) {
-        let event = Event {
-            time: self.now,
-            kind,
-        };
-        let found = self.checker.observe(&event);
-        self.found.extend(found);
-        self.events.push(event);
-    }
-
-    /// The simulator's `after_input`, minus the network and the clients.
-    fn drain(&mut self, id: NodeId) {
-        let ready = self.nodes.get_mut(&id).expect("node").take_ready();
-        for op in ready.persist {
-            self.emit(EventKind::persisted(id, op));
-        }
-        for ev in ready.events {
-            self.emit(EventKind::from_node(id, ev));
-        }
-        self.outbox.extend(ready.messages);
-        for (index, entry) in ready.apply {
-            self.emit(EventKind::Apply {
-                node: id,
-                index,
-                data: entry.data,
-            });
-        }
-    }
-
-    fn timeout(&mut self, id: NodeId) {
-        self.now += MS;
-        let now = self.now;
-        self.nodes.get_mut(&id).expect("node").force_timeout(now);
-        self.drain(id);
-    }
-
-    fn propose(&mut self, id: NodeId, client: u64) -> Result<u64, ProposeError> {
-        self.now += MS;
-        let now = self.now;
-        let command = Command {
-            client,
-            seq: 1,
-            op: Op::Put {
-                key: "x".into(),
-                value: format!("from client {client}"),
-            },
-        };
-        let r = self.nodes.get_mut(&id).expect("node").propose(now, command);
-        self.drain(id);
-        r
-    }
-
-    fn step(&mut self, msg: Message) {
-        self.now += MS;
-        let (now, to) = (self.now, msg.to);
-        self.nodes.get_mut(&to).expect("node").step(now, msg);
-        self.drain(to);
-    }
-
-    /// Delivers every waiting message that `pred` accepts (and those they cause)
-    /// until none is left; the others stay in the outbox.
-    fn pump(&mut self, pred: impl Fn(&Message) -> bool) {
-        loop {
-            let Some(i) = self.outbox.iter().position(&pred) else {
-                return;
-            };
-            let msg = self.outbox.remove(i);
-            self.step(msg);
-        }
-    }
-
-    fn drop_all(&mut self) {
-        self.outbox.clear();
-    }
-
-    fn role(&self, id: NodeId) -> (RoleKind, u64) {
-        let n = &self.nodes[&id];
-        (n.role_kind(), n.current_term())
-    }
-
-    fn log_terms(&self, id: NodeId) -> Vec<u64> {
-        self.nodes[&id]
-            .log()
-            .entries()
-            .iter()
-            .map(|e| e.term)
-            .collect()
-    }
-
-    fn finish(mut self) -> (Self, Vec<Violation>) {
-        let found = self.checker.flush();
-        self.found.extend(found);
-        let all = self.found.clone();
-        (self, all)
-    }
-}
-
-fn properties(found: &[Violation]) -> BTreeSet<Property> {
-    found.iter().map(|v| v.property).collect()
-}
-
-fn is_vote(m: &Message) -> bool {
+fn votes(m: &Message) -> bool {
     matches!(
         m.body,
         MessageBody::RequestVote { .. } | MessageBody::RequestVoteReply { .. }
     )
 }
 
+fn harness(nodes: usize, seed: u64, bugs: Bugs) -> Harness {
+    Harness::new(SimConfig {
+        seed,
+        bugs,
+        ..Harness::config(nodes)
+    })
+}
+
+// ----- Figure 8: commit-old-term ---------------------------------------------------------
+
+/// `node` times out twice, and votes flow within `group` each time: the first
+/// round teaches it the term the others are in, the second wins `term`.
+fn elect_in_two_rounds(h: &mut Harness, node: NodeId, group: &[NodeId], term: u64) {
+    for _ in 0..2 {
+        h.timeout(node);
+        h.pump(group, votes);
+    }
+    assert_eq!(h.role(node), Some((RoleKind::Leader, term)));
+}
+
+/// Figure 8 with the paper's servers S1..S5 (terms shifted by one: our leaders
+/// start with a no-op). Returns the checker's findings.
+fn figure_8(bugs: Bugs) -> Vec<Violation> {
+    let mut config = Harness::config(5);
+    config.bugs = bugs;
+    // One entry per AppendEntries, so S3 can take index 2 without index 3.
+    config.raft.max_entries_per_append = 1;
+    let request_timeout = config.clients.request_timeout;
+    let mut h = Harness::new(config);
+    let all = [1, 2, 3, 4, 5];
+    // S1 leads term 1; its no-op commits everywhere.
+    h.timeout(1);
+    h.pump(&all, any);
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+    // (a) S1 replicates a client's write (index 2, term 1) to S2 only.
+    assert_eq!(h.propose(1, put_op("x", "1")), Ok(2));
+    h.pump(&[1, 2], any);
+    h.drop_held();
+    // (b) S1 crashes; S5 wins term 2 with S3 and S4 and appends index 2 (term 2), alone.
+    h.crash(1);
+    h.timeout(5);
+    h.pump(&[3, 4, 5], votes);
+    assert_eq!(h.role(5), Some((RoleKind::Leader, 2)));
+    h.drop_held();
+    h.crash(5);
+    // (c) S1 is back and wins term 3 (S2, S3, S4); it copies index 2 to S3: on a majority.
+    h.restart(1);
+    elect_in_two_rounds(&mut h, 1, &[1, 2, 3, 4], 3);
+    h.pump(&[1, 2], any);
+    // The client, unanswered since S1 crashed, times out and retries at S2, which
+    // sends it to S1: S1 appends it again (index 4, term 3) and now waits to answer
+    // it. (The crash made S1 forget the request; only the node that took a
+    // request answers it.) Index 4 never leaves S1 in this script.
+    h.advance(request_timeout);
+    assert_eq!(h.log_terms(1), [1, 1, 3, 3]);
+    // S3 lacks index 2: it rejects the probe, then takes index 2 (term 1) alone,
+    // but never the term-3 entries after it.
+    h.deliver_where(|m| m.to == 3).expect("a probe to S3");
+    h.pump(&[1, 3], |m| {
+        !matches!(&m.body, MessageBody::AppendEntries { entries, .. } if entries.iter().any(|e| e.term == 3))
+    });
+    assert_eq!(h.log_terms(3), [1, 1]);
+    h.drop_held();
+    // (d) S1 crashes; S5 wins term 4 (S2, S3, S4) and overwrites index 2 everywhere.
+    h.crash(1);
+    h.restart(5);
+    elect_in_two_rounds(&mut h, 5, &[2, 3, 4, 5], 4);
+    h.pump(&[2, 3, 4, 5], any);
+    for n in 2..=5 {
+        assert_eq!(h.log_terms(n)[1], 2, "S{n}: index 2 is S5's term-2 entry");
+    }
+    let found = h.violations();
+    assert!(h.world().checker().committed_len() >= 3);
+    found
+}
+
+#[test]
+fn figure_8_commit_old_term_is_caught() {
+    let found = figure_8(Bugs::none().with(Bug::CommitOldTerm));
+    assert_caught(
+        &found,
+        &[
+            Property::LeaderCompleteness,
+            Property::CommittedEntriesStable,
+            Property::AckedWritesDurable,
+            Property::StateMachineSafety,
+        ],
+    );
+    assert_eq!(
+        first_of(&found, Property::AckedWritesDurable).index,
+        Some(2)
+    );
+    let lc = first_of(&found, Property::LeaderCompleteness);
+    assert_eq!(
+        (lc.nodes.as_slice(), lc.index, lc.term),
+        (&[5][..], Some(2), Some(4))
+    );
+}
+
+#[test]
+fn figure_8_correct_raft_is_silent() {
+    // Without the toggle S1 never commits index 2 in (c): S5 overwriting it is legal.
+    let found = figure_8(Bugs::none());
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+// ----- commit-without-min ----------------------------------------------------------------
+
 /// CommitWithoutMin. F = node 3 ends with log terms [1, 2, 2] (a term-2 leadership
 /// of its own that never replicated anything); L = node 1 leads term 3 and commits
 /// terms [1, 3, 3] with node 2. Then F gets an empty heartbeat from L.
-fn commit_without_min(bugs: Bugs) -> (Script, Vec<Violation>) {
-    let mut s = Script::new(3, bugs);
+fn commit_without_min(bugs: Bugs) -> (Harness, Vec<Violation>) {
+    let mut h = harness(3, 7, bugs);
     // Term 1: node 1 leads; its no-op (index 1) reaches everyone.
-    s.timeout(1);
-    s.pump(|_| true);
-    assert_eq!(s.role(1), (RoleKind::Leader, 1));
-    assert_eq!(s.log_terms(3), vec![1]);
+    h.timeout(1);
+    h.pump(&[1, 2, 3], any);
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+    assert_eq!(h.log_terms(3), [1]);
     // Term 2: node 3 wins (votes from 1 and 2), appends its no-op and a client
     // write (indexes 2, 3), and sends them to nobody.
-    s.timeout(3);
-    s.pump(is_vote);
-    assert_eq!(s.role(3), (RoleKind::Leader, 2));
-    s.drop_all();
-    s.propose(3, 3).expect("node 3 leads term 2");
-    s.drop_all();
-    assert_eq!(s.log_terms(3), vec![1, 2, 2]);
+    h.timeout(3);
+    h.pump(&[1, 2, 3], votes);
+    assert_eq!(h.role(3), Some((RoleKind::Leader, 2)));
+    h.drop_held();
+    assert_eq!(h.propose(3, put_op("x", "from node 3")), Ok(3));
+    h.drop_held();
+    assert_eq!(h.log_terms(3), [1, 2, 2]);
     // Term 3: node 1 wins with node 2 (node 3 hears nothing), appends its no-op and
-    // client 1's write (indexes 2, 3) and commits them with node 2.
-    s.timeout(1);
-    let not_3 = |m: &Message| m.to != 3 && m.from != 3;
-    s.pump(not_3);
-    assert_eq!(s.role(1), (RoleKind::Leader, 3));
-    s.propose(1, 1).expect("node 1 leads term 3");
-    s.pump(not_3);
-    s.drop_all();
-    assert_eq!(s.log_terms(1), vec![1, 3, 3]);
-    assert_eq!(s.nodes[&1].commit_index(), 3);
-    assert_eq!(s.nodes[&1].last_applied(), 3);
+    // another client's write (indexes 2, 3) and commits them with node 2.
+    h.timeout(1);
+    h.pump(&[1, 2], any);
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 3)));
+    assert_eq!(h.propose(1, put_op("x", "from node 1")), Ok(3));
+    h.pump(&[1, 2], any);
+    h.drop_held();
+    assert_eq!(h.log_terms(1), [1, 3, 3]);
+    let leader = h.node(1).unwrap();
+    assert_eq!((leader.commit_index(), leader.last_applied()), (3, 3));
     // A heartbeat from a leader that sends empty heartbeats from matchIndex
     // (etcd-style: no entries, prev = the last index known to match, here 1).
     // Our leader never sends it (its conflict-hint back-off makes the first
     // accepted AppendEntries start at the first divergent index), so we inject it.
-    s.step(Message {
+    h.inject(Message {
         from: 1,
         to: 3,
         term: 3,
@@ -202,95 +177,96 @@ fn commit_without_min(bugs: Bugs) -> (Script, Vec<Violation>) {
             leader_commit: 3,
         },
     });
-    assert_eq!(s.role(3), (RoleKind::Follower, 3));
+    assert_eq!(h.role(3), Some((RoleKind::Follower, 3)));
     assert_eq!(
-        s.log_terms(3),
-        vec![1, 2, 2],
+        h.log_terms(3),
+        [1, 2, 2],
         "an empty heartbeat changes no log"
     );
-    s.finish()
+    let found = h.violations();
+    (h, found)
 }
 
 #[test]
 fn commit_without_min_applies_a_stale_tail_and_is_caught() {
-    let (s, found) = commit_without_min(Bugs::none().with(Bug::CommitWithoutMin));
+    let (h, found) = commit_without_min(Bugs::none().with(Bug::CommitWithoutMin));
     // The broken follower commits its unverified term-2 tail...
-    assert_eq!(s.nodes[&3].commit_index(), 3);
-    assert_eq!(s.nodes[&3].last_applied(), 3);
-    // ...and applies client 3's write at index 3, where node 1 applied client 1's.
-    let applied_at_3: Vec<_> = s
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
+    let follower = h.node(3).unwrap();
+    assert_eq!((follower.commit_index(), follower.last_applied()), (3, 3));
+    // ...and applies node 3's client write at index 3, where node 1 applied another.
+    let applied_at_3: Vec<(NodeId, EntryData)> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e.kind {
             EventKind::Apply {
                 node,
                 index: 3,
                 data,
-            } => Some((*node, data.clone())),
+            } => Some((node, data)),
             _ => None,
         })
         .collect();
     let on = |n: NodeId| applied_at_3.iter().find(|(m, _)| *m == n).map(|(_, d)| d);
     assert!(on(1).is_some() && on(3).is_some(), "{applied_at_3:?}");
     assert_ne!(on(1), on(3), "{applied_at_3:?}");
-    let caught = properties(&found);
-    assert!(
-        caught.contains(&Property::StateMachineSafety),
-        "State Machine Safety not caught: {found:#?}"
+    assert_caught(
+        &found,
+        &[
+            Property::StateMachineSafety,
+            Property::CommittedEntriesStable,
+        ],
     );
-    assert!(
-        caught.contains(&Property::CommittedEntriesStable),
-        "Committed entries stable not caught: {found:#?}"
-    );
-    let sms = found
-        .iter()
-        .find(|v| v.property == Property::StateMachineSafety)
-        .expect("sms");
+    let sms = first_of(&found, Property::StateMachineSafety);
     assert_eq!(sms.index, Some(3), "{sms:#?}");
     assert!(sms.nodes.contains(&3), "{sms:#?}");
 }
 
 #[test]
 fn commit_without_min_correct_raft_is_silent() {
-    let (s, found) = commit_without_min(Bugs::none());
+    let (h, found) = commit_without_min(Bugs::none());
     // min(leaderCommit = 3, last new entry = 1): only index 1 is known to match.
-    assert_eq!(s.nodes[&3].commit_index(), 1);
-    assert_eq!(s.nodes[&3].last_applied(), 1);
+    let follower = h.node(3).unwrap();
+    assert_eq!((follower.commit_index(), follower.last_applied()), (1, 1));
     assert!(found.is_empty(), "{found:#?}");
 }
+
+// ----- ignore-higher-term-reply ------------------------------------------------------------
 
 /// IgnoreHigherTermReply. Node 1 leads term 1; node 2, cut off, times out four
 /// times (terms 2..5, its RequestVotes lost). After the heal node 1's next
 /// AppendEntries reaches node 2, which rejects it with term 5; the reply reaches
-/// node 1. Returns the script just after node 1 handled that reply, and the index
-/// of the first event it produced.
-fn ignore_higher_term_reply(bugs: Bugs) -> (Script, usize) {
-    let mut s = Script::new(3, bugs);
-    s.timeout(1);
-    s.pump(|_| true);
-    assert_eq!(s.role(1), (RoleKind::Leader, 1));
+/// node 1. Returns the harness just after node 1 handled that reply, and the
+/// number of events before it.
+fn ignore_higher_term_reply(bugs: Bugs) -> (Harness, usize) {
+    let mut h = harness(3, 7, bugs);
+    h.timeout(1);
+    h.pump(&[1, 2, 3], any);
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
     for _ in 0..4 {
-        s.timeout(2);
-        s.drop_all(); // partitioned: its RequestVotes are lost
+        h.timeout(2);
+        h.drop_held(); // partitioned: its RequestVotes are lost
     }
-    assert_eq!(s.role(2), (RoleKind::Candidate, 5));
-    // Heal. Node 1 sends client 1's write to nodes 2 and 3.
-    s.propose(1, 1).expect("node 1 leads term 1");
-    s.pump(|m| m.to == 2);
-    let reply = s.outbox.iter().position(|m| m.from == 2).expect("reply");
-    let reply = s.outbox.remove(reply);
-    assert_eq!(reply.term, 5);
+    assert_eq!(h.role(2), Some((RoleKind::Candidate, 5)));
+    // Heal. Node 1 sends a client's write to nodes 2 and 3.
+    assert_eq!(h.propose(1, put_op("x", "1")), Ok(2));
+    h.pump(&[1, 2, 3], |m| m.to == 2);
+    let (reply, message) = h
+        .held()
+        .into_iter()
+        .find(|(_, m)| m.from == 2)
+        .expect("node 2's reply");
+    assert_eq!(message.term, 5);
     assert!(matches!(
-        reply.body,
+        message.body,
         MessageBody::AppendEntriesReply { success: false, .. }
     ));
-    let mark = s.events.len();
-    s.step(reply);
-    (s, mark)
+    let mark = h.events().len();
+    h.deliver(reply);
+    (h, mark)
 }
 
-fn hard_states_of_1(s: &Script, from: usize) -> Vec<u64> {
-    s.events[from..]
+fn hard_states_of_1(h: &Harness, from: usize) -> Vec<u64> {
+    h.events()[from..]
         .iter()
         .filter_map(|e| match e.kind {
             EventKind::HardState { node: 1, term, .. } => Some(term),
@@ -301,10 +277,10 @@ fn hard_states_of_1(s: &Script, from: usize) -> Vec<u64> {
 
 #[test]
 fn ignore_higher_term_reply_correct_leader_steps_down() {
-    let (mut s, mark) = ignore_higher_term_reply(Bugs::none());
-    assert_eq!(s.role(1), (RoleKind::Follower, 5));
-    assert_eq!(hard_states_of_1(&s, mark), vec![5]);
-    assert!(s.events[mark..].iter().any(|e| matches!(
+    let (mut h, mark) = ignore_higher_term_reply(Bugs::none());
+    assert_eq!(h.role(1), Some((RoleKind::Follower, 5)));
+    assert_eq!(hard_states_of_1(&h, mark), vec![5]);
+    assert!(h.events()[mark..].iter().any(|e| matches!(
         e.kind,
         EventKind::Role {
             node: 1,
@@ -313,10 +289,10 @@ fn ignore_higher_term_reply_correct_leader_steps_down() {
         }
     )));
     assert!(matches!(
-        s.propose(1, 2),
+        h.propose(1, put_op("y", "2")),
         Err(ProposeError::NotLeader { .. })
     ));
-    let (_, found) = s.finish();
+    let found = h.violations();
     assert!(found.is_empty(), "{found:#?}");
 }
 
@@ -328,19 +304,18 @@ fn ignore_higher_term_reply_correct_leader_steps_down() {
 /// asserts the node-level broken behaviour, and that the checker stays silent.
 #[test]
 fn ignore_higher_term_reply_stale_leader_keeps_acting() {
-    let (mut s, mark) = ignore_higher_term_reply(Bugs::none().with(Bug::IgnoreHigherTermReply));
-    assert_eq!(s.role(1), (RoleKind::Leader, 1));
-    assert_eq!(hard_states_of_1(&s, mark), Vec::<u64>::new());
+    let (mut h, mark) = ignore_higher_term_reply(Bugs::none().with(Bug::IgnoreHigherTermReply));
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+    assert_eq!(hard_states_of_1(&h, mark), Vec::<u64>::new());
     assert!(
-        s.events[mark..]
+        h.events()[mark..]
             .iter()
             .all(|e| !matches!(e.kind, EventKind::Role { node: 1, .. }))
     );
     // It keeps accepting proposals in term 1, while a term 5 exists.
-    let index = s.propose(1, 2).expect("the stale leader accepts");
-    // Log: no-op (1), client 1's write (2), client 2's write (3), all term 1.
-    assert_eq!(index, 3);
-    assert_eq!(s.log_terms(1), vec![1, 1, 1]);
-    let (_, found) = s.finish();
+    // Log: no-op (1), the first write (2), this write (3), all term 1.
+    assert_eq!(h.propose(1, put_op("y", "2")), Ok(3));
+    assert_eq!(h.log_terms(1), [1, 1, 1]);
+    let found = h.violations();
     assert!(found.is_empty(), "{found:#?}");
 }

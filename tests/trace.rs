@@ -2,12 +2,15 @@
 //! kind and field is documented, lines round-trip through `sim::Event`, and the
 //! same input gives byte-identical traces whose hash is the SHA-256 of the bytes.
 
+mod support;
+
 use raft_playground::kv::Op;
 use raft_playground::sim::sweep::{SweepConfig, drive, finish_seed, prepare_seed};
-use raft_playground::sim::{Action, Event, MS, SECOND, SimConfig, TraceMode, World};
+use raft_playground::sim::{Action, Event, MS, SECOND, TraceMode};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
+use support::{put, world};
 
 const SCHEMA: &str = include_str!("../docs/trace-schema.md");
 
@@ -40,28 +43,10 @@ fn sweep_trace(seed: u64, config: &SweepConfig) -> Vec<u8> {
     world.trace().text().to_vec()
 }
 
-fn put(key: &str, value: &str) -> Action {
-    Action::Client {
-        op: Op::Put {
-            key: key.into(),
-            value: value.into(),
-        },
-        to: None,
-    }
-}
-
 /// A scripted run touching what random faults may not: a message dropped by
 /// hand, a toggle switched, a request left unanswered at the end.
 fn scripted_trace() -> Vec<u8> {
-    let mut w = World::new(
-        SimConfig {
-            seed: 11,
-            ..SimConfig::default()
-        },
-        TraceMode::Full,
-        0,
-    )
-    .unwrap();
+    let mut w = world(11);
     w.run_until(SECOND);
     w.apply(put("x", "1")).unwrap();
     let id = w.in_flight().next().expect("the request is on its way").id;

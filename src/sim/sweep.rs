@@ -85,10 +85,20 @@ pub fn prepare_seed_with(
     trace: TraceMode,
     recent_events: usize,
 ) -> Result<World, String> {
+    prepare_with_faults(sim, &config.fault_plan(), trace, recent_events)
+}
+
+/// The world of `sim` with `plan`'s random faults scheduled (drawn from
+/// `sim.seed`) and liveness judged after `plan.heal_at`.
+pub fn prepare_with_faults(
+    sim: SimConfig,
+    plan: &FaultPlan,
+    trace: TraceMode,
+    recent_events: usize,
+) -> Result<World, String> {
     let seed = sim.seed;
     let mut world = World::new(sim, trace, recent_events)?;
-    let plan = config.fault_plan();
-    for a in random_schedule(seed, &plan) {
+    for a in random_schedule(seed, plan) {
         world.schedule_action(a.time, a.action);
     }
     let mut liveness = LivenessWatch::new();

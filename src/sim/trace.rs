@@ -2,7 +2,7 @@
 //! Same scenario => byte-identical lines => the same hash, natively and in wasm.
 
 use crate::sim::config::TraceMode;
-use crate::sim::event::Event;
+use crate::sim::event::{Event, EventKind};
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 
@@ -68,6 +68,18 @@ impl Trace {
     /// The JSON Lines text so far (`TraceMode::Full` only).
     pub fn text(&self) -> &[u8] {
         &self.text
+    }
+
+    /// The events of the JSON Lines text parsed back (`TraceMode::Full` only),
+    /// without the `violation` lines: those are the checker's verdicts on the
+    /// run, not part of it (the world keeps them as values).
+    pub fn events(&self) -> Vec<Event> {
+        self.text
+            .split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| serde_json::from_slice(line).expect("a trace line parses back"))
+            .filter(|e: &Event| !matches!(e.kind, EventKind::Violation(_)))
+            .collect()
     }
 
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = &Event> {

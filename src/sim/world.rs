@@ -4,7 +4,7 @@
 
 use crate::check::liveness::LivenessWatch;
 use crate::check::{Checker, Violation};
-use crate::kv::{ClientId, Command, KvStore};
+use crate::kv::{ClientId, Command, KvStore, Op};
 use crate::raft::{Bug, EntryData, Message, Node, NodeId, PersistentState, ProposeError, Time};
 use crate::rng::Rng;
 use crate::sim::action::{Action, TimedAction};
@@ -13,6 +13,7 @@ use crate::sim::config::{NetworkConfig, SimConfig, TraceMode};
 use crate::sim::event::{Address, ClientOutcome, DropReason, Event, EventKind, MessageId, Payload};
 use crate::sim::inflight::InFlightSet;
 use crate::sim::network::Network;
+use crate::sim::scripted::{Hold, ScriptedMode};
 use crate::sim::trace::Trace;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -134,6 +135,8 @@ pub struct World {
     /// Actions applied so far, with their times (what a scenario link records).
     applied_actions: Vec<TimedAction>,
     delivered: u64,
+    /// Tests only: held links and frozen timers (off unless a script turns it on).
+    scripted: ScriptedMode,
 }
 
 impl World {
@@ -161,6 +164,7 @@ impl World {
             violations: Vec::new(),
             applied_actions: Vec::new(),
             delivered: 0,
+            scripted: ScriptedMode::default(),
             initial_config: config.clone(),
             config,
         };
@@ -291,10 +295,7 @@ impl World {
                 }
                 self.after_input(node);
             }
-            Action::Client { op, to } => {
-                self.clients[PERSON as usize].queue.push_back((op, to));
-                self.client_next(PERSON);
-            }
+            Action::Client { op, to } => self.client_request(PERSON, op, to),
             Action::DropMessage { id } => {
                 if self.in_flight.remove(&id).is_some() {
                     self.emit(EventKind::Drop {
@@ -371,16 +372,14 @@ impl World {
         match due {
             Due::Deliver(id) => self.deliver(id),
             Due::NodeTimer { node, generation } => {
-                let now = self.now;
                 let server = self.server_mut(node);
                 if server.timer_generation != generation {
                     return; // superseded by a later reset
                 }
                 server.timer_at = None;
-                if let Some(n) = server.node.as_mut() {
-                    n.tick(now);
+                if !self.scripted.timers_frozen {
+                    self.fire_timer(node);
                 }
-                self.after_input(node);
             }
             Due::ClientWake { client } => self.client_next(client),
             Due::ClientTimeout {
@@ -655,6 +654,19 @@ impl World {
     }
 
     fn deliver(&mut self, id: MessageId) {
+        if let Some(msg) = self.in_flight.get(&id)
+            && self.scripted.holds(msg.from, msg.to)
+        {
+            self.scripted.park(id); // waits for the script (scripted mode)
+            return;
+        }
+        self.deliver_now(id);
+    }
+
+    /// Delivers message `id` now, whether due or held (a no-op once it is off
+    /// the wire); a cut link or a crashed receiver still drops it.
+    pub fn deliver_now(&mut self, id: MessageId) {
+        self.scripted.release(id);
         let Some(msg) = self.in_flight.remove(&id) else {
             return;
         }; // dropped by hand
@@ -682,7 +694,66 @@ impl World {
         }
     }
 
+    // ----- Scripted mode (tests: see sim::harness) --------------------------------
+
+    /// Holds the messages of some node-to-node links at delivery until
+    /// [`World::deliver_now`] or a drop; messages already held stay held.
+    pub fn hold(&mut self, hold: Hold) {
+        self.scripted.set_hold(hold);
+    }
+
+    /// Messages waiting on a held link, in id order.
+    pub fn held(&self) -> impl Iterator<Item = &InFlight> {
+        self.scripted
+            .held_ids()
+            .filter_map(|id| self.in_flight.get(&id))
+    }
+
+    /// Stops (or restarts) the nodes' own timers; [`World::fire_timer`] still works.
+    pub fn freeze_timers(&mut self, frozen: bool) {
+        self.scripted.timers_frozen = frozen;
+        if !frozen {
+            for id in self.config.node_ids() {
+                self.arm_timer(id);
+            }
+        }
+    }
+
+    /// The node's timer fires now: a leader's heartbeat or a follower's election,
+    /// if due (see `Node::tick`).
+    pub fn fire_timer(&mut self, node: NodeId) {
+        let now = self.now;
+        if let Some(n) = self.server_mut(node).node.as_mut() {
+            n.tick(now);
+        }
+        self.after_input(node);
+    }
+
+    /// Sends a crafted Raft message as if `message.from` had sent it now (through
+    /// the network, with its `Send` event); returns its id.
+    pub fn inject(&mut self, message: Message) -> MessageId {
+        let (from, to) = (Address::Node(message.from), Address::Node(message.to));
+        let id = self.next_message_id + 1; // what `send` hands out next
+        self.send(from, to, Payload::Raft(message));
+        id
+    }
+
+    /// Adds a client that, like the person's, sends only what it is given.
+    pub fn add_manual_client(&mut self) -> ClientId {
+        let id = self.clients.len() as ClientId;
+        let rng = Rng::derive(self.config.seed, "client", id);
+        self.clients.push(Client::new(id, false, rng));
+        id
+    }
+
     // ----- Clients ---------------------------------------------------------------
+
+    /// Queues a request on a client that sends only what it is given (the
+    /// person's, or one from [`World::add_manual_client`]); sends it when idle.
+    pub fn client_request(&mut self, client: ClientId, op: Op, to: Option<NodeId>) {
+        self.clients[client as usize].queue.push_back((op, to));
+        self.client_next(client);
+    }
 
     /// If the client is idle, starts its next request (queued, or invented).
     fn client_next(&mut self, client: ClientId) {
