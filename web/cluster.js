@@ -25,7 +25,7 @@ const FAMILY = {
 const MAX_BURSTS = 40;
 
 export class Cluster {
-  /** `onPick("node:3" | "msg:17" | "link:1-2" | null)` on clicks. */
+  /** `onPick(what)` on clicks: a node, a message or a link (see `parsePick`), or null. */
   constructor(onPick) {
     this.hulls = $("hulls");
     this.links = $("links");
@@ -38,7 +38,7 @@ export class Cluster {
     this.stamp = 0;
     $("cluster").addEventListener("click", (e) => {
       const t = e.target.closest("[data-pick]");
-      onPick(t ? t.dataset.pick : null);
+      onPick(t ? parsePick(t.dataset.pick) : null);
     });
   }
 
@@ -69,14 +69,14 @@ export class Cluster {
   }
 
   /**
-   * Draws view `v` and the packed messages. `ui`: { selected: "node:3"|"msg:7"|null, bad: Set of node
-   * ids a violation names, split: Map id -> group letter while splitting }.
+   * Draws view `v` and the packed messages. `ui`: { selection: { kind: "node" | "msg", id } or null,
+   * bad: Set of node ids a violation names, split: Map id -> group letter while splitting }.
    */
   render(v, packed, ui) {
     this.layout(v.partition.groups);
     this.drawLinks(v.partition);
     for (const n of v.nodes) this.drawNode(n, v, ui);
-    this.drawMessages(v, packed, ui.selected);
+    this.drawMessages(v, packed, ui.selection?.kind === "msg" ? ui.selection.id : 0);
   }
 
   layout(groups) {
@@ -172,7 +172,7 @@ export class Cluster {
     const g = this.nodes[n.id];
     const role = n.crashed ? "crashed" : n.role;
     const majority = Math.floor(v.nodes.length / 2) + 1;
-    const sel = ui.selected === `node:${n.id}`;
+    const sel = ui.selection?.kind === "node" && ui.selection.id === n.id;
     const split = ui.split ? ui.split.get(n.id) || "A" : "";
     const sig = `${role}|${n.term}|${n.votes.join(",")}|${sel}|${ui.bad.has(n.id)}|${split}|${this.layoutSig}`;
     if (g.sig !== sig) {
@@ -209,7 +209,7 @@ export class Cluster {
    * Moves the messages in flight, packed 7 numbers each (see the façade's
    * `messages()`): id, from, to (0 = the client), kind code, success, sent, due.
    */
-  drawMessages(v, packed, selected) {
+  drawMessages(v, packed, selectedId) {
     const now = v.time;
     const stamp = ++this.stamp;
     for (let i = 0; i < packed.length; i += 7) {
@@ -230,7 +230,7 @@ export class Cluster {
         e.y = y;
         e.tr.setTranslate(x, y); // no transform string to build or parse
       }
-      const sel = selected === e.pick;
+      const sel = id === selectedId;
       if (e.sel !== sel) {
         e.sel = sel;
         e.classList.toggle("sel", sel);
@@ -290,8 +290,7 @@ export class Cluster {
       this.msgsG.appendChild(e);
       e.tr = e.transform.baseVal.getItem(0);
     }
-    e.pick = `msg:${id}`;
-    e.setAttribute("data-pick", e.pick);
+    e.setAttribute("data-pick", `msg:${id}`);
     Object.assign(e, { id, f, t, k, ok, sent, due, x: NaN, y: NaN, path: null });
     return e;
   }
@@ -328,6 +327,20 @@ export class Cluster {
   nodePosition(id) {
     return this.pos[id];
   }
+}
+
+/**
+ * What a `data-pick` attribute names: "node:3" → { kind: "node", id: 3 },
+ * "msg:17" → { kind: "msg", id: 17 }, "link:1-2" → { kind: "link", a: 1, b: 2 }.
+ * The attribute is the one place a pick is a string (tests select by it).
+ */
+export function parsePick(attribute) {
+  const [kind, rest] = attribute.split(":");
+  if (kind === "link") {
+    const [a, b] = rest.split("-").map(Number);
+    return { kind, a, b };
+  }
+  return { kind, id: Number(rest) };
 }
 
 function makeNode(parent, id) {

@@ -1,36 +1,23 @@
 // The playground page: loads the Raft core (wasm), runs the simulated cluster
-// in step with the clock, draws it, and wires the controls, the keyboard and
-// the console API (`window.raft`).
+// in step with the clock, draws it, and wires the controls and the keyboard.
+// Its state is in store.js; the console API (`window.raft`) in console-api.js.
 //
 // Every change a person makes — from the page or from the console — is one
 // action object passed to `act()`, the only place that calls the façade's
 // mutating methods. Listeners registered with `raft.onAction(fn)` see each
 // action after it took effect (a scenario recorder hooks in there).
 
-import { Cluster } from "./cluster.js";
+import { Cluster, parsePick } from "./cluster.js";
+import { installConsoleApi } from "./console-api.js";
 import { $, fmtMs, html, text } from "./dom.js";
 import { BugList, EventLog, Inspector, KvPanel, LogMatrix, renderChecker } from "./panels.js";
+import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store } from "./store.js";
 
-const DEFAULT = { nodes: 5, seed: 1 };
-const MIN_SPEED = 0.01;
-const MAX_SPEED = 100;
 const FRAME_BUDGET_MS = 8; // simulation work per frame at most; beyond, time lags
 const MAX_EVENTS = 40;
 const MAX_LOG = 200;
 
-let wasm; // the wasm-bindgen exports
-let pg; // the Playground handle
-let view; // the last frame view
-let playing = true;
-let speed = 0.1;
-let last = null; // rAF timestamp of the previous playing frame
-let raf = 0;
-let dirty = true;
-let selected = null; // "node:3" | "msg:17" | null
-let split = null; // Map id -> group letter while the split editor is open
-const listeners = [];
-const frameTimes = []; // ms of work per frame: simulation + drawing
-const drawTimes = []; // ms of drawing alone
+const listeners = []; // raft.onAction(fn)
 const cluster = new Cluster(pick);
 const logs = new LogMatrix();
 const kv = new KvPanel();
@@ -42,30 +29,49 @@ const bugList = new BugList((name, on, box) => {
 
 // ----- Actions --------------------------------------------------------------
 
+// The façade checks every value (node ids, ranges, names) and throws a sentence
+// saying what was wrong; act() passes those on untouched. What it cannot check
+// is a field's JavaScript type: the wasm glue of a release build converts
+// silently ("3" becomes node 3, `true` node 1, a number key arrives garbled).
+// So the fields that become a number, a string or a boolean are checked for
+// their type here, and for nothing else.
+
 const ACTIONS = {
   reset: (a) => newCluster(a.config),
   load: (a) => openScenario(a.link),
-  partition: (a) => pg.partition(a.groups),
-  cut: (a) => pg.cut(a.from, a.to),
-  restore: (a) => pg.restoreLink(a.from, a.to),
-  heal: () => pg.heal(),
-  crash: (a) => pg.crash(a.node),
-  restart: (a) => pg.restart(a.node),
-  timeout: (a) => pg.timeout(a.node),
-  write: (a) => pg.write(a.key, a.value, a.node),
-  delete: (a) => pg.delete(a.key, a.node),
-  read: (a) => pg.read(a.key, a.node),
-  drop: (a) => pg.dropMessage(a.id),
-  network: (a) => pg.setNetwork(a.knobs),
-  bug: (a) => pg.setBug(a.name, a.on),
+  partition: (a) => store.pg.partition(a.groups),
+  cut: (a) => store.pg.cut(typed(a, "from", "number"), typed(a, "to", "number")),
+  restore: (a) => store.pg.restoreLink(typed(a, "from", "number"), typed(a, "to", "number")),
+  heal: () => store.pg.heal(),
+  crash: (a) => store.pg.crash(typed(a, "node", "number")),
+  restart: (a) => store.pg.restart(typed(a, "node", "number")),
+  timeout: (a) => store.pg.timeout(typed(a, "node", "number")),
+  write: (a) => store.pg.write(typed(a, "key", "string"), typed(a, "value", "string"), optionalNode(a)),
+  delete: (a) => store.pg.delete(typed(a, "key", "string"), optionalNode(a)),
+  read: (a) => store.pg.read(typed(a, "key", "string"), optionalNode(a)),
+  drop: (a) => store.pg.dropMessage(typed(a, "id", "number")),
+  network: (a) => store.pg.setNetwork(a.knobs),
+  bug: (a) => store.pg.setBug(typed(a, "name", "string"), typed(a, "on", "boolean")),
 };
 
+/** Field `key` of action `a`, if it is of JavaScript type `type`. */
+function typed(a, key, type) {
+  const x = a[key];
+  if (typeof x !== type) throw new Error(`${key} must be a ${type} (got ${JSON.stringify(x) ?? String(x)})`);
+  return x;
+}
+
+/** A client request's target: a node, or absent (undefined or null) for "the leader". */
+function optionalNode(a) {
+  return a.node === undefined || a.node === null ? undefined : typed(a, "node", "number");
+}
+
 /** Applies one action (throws an Error saying what was wrong). */
-export function act(action) {
+function act(action) {
   const run = action && ACTIONS[action.type];
   if (!run) throw new Error(`unknown action ${JSON.stringify(action?.type)}; known: ${Object.keys(ACTIONS).join(", ")}`);
   run(action);
-  const at = pg.now();
+  const at = store.pg.now();
   for (const l of listeners) l(action, at);
   redraw();
 }
@@ -82,11 +88,11 @@ function tryAct(action) {
 }
 
 function newCluster(config = {}, ready = null) {
-  const next = ready ?? new wasm.Playground(config);
-  pg?.free();
-  pg = next;
-  selected = null;
-  split = null;
+  const next = ready ?? new store.wasm.Playground(config);
+  store.pg?.free();
+  const pg = (store.pg = next);
+  store.selection = null;
+  store.split = null;
   $("split-bar").hidden = true;
   const n = pg.nodes();
   cluster.reset(n);
@@ -97,8 +103,8 @@ function newCluster(config = {}, ready = null) {
   html("option", { value: "" }, to).textContent = "the leader";
   for (let i = 1; i <= n; i++) html("option", { value: i }, to).textContent = `S${i}`;
   $("new-nodes").value = String(n);
-  view = pg.frameView(MAX_EVENTS, $("ev-traffic").checked);
-  $("new-seed").value = String(view.seed);
+  store.view = pg.frameView(MAX_EVENTS, $("ev-traffic").checked);
+  $("new-seed").value = String(store.view.seed);
   syncNetwork();
   showNote(ready ? pg.opened() : null);
 }
@@ -116,21 +122,21 @@ function newCluster(config = {}, ready = null) {
 function openScenario(source) {
   const src = typeof source === "string" ? { link: source } : source ?? {};
   let next;
-  if (typeof src.link === "string") next = wasm.Playground.fromLink(src.link);
-  else if (typeof src.json === "string") next = wasm.Playground.fromJson(src.json);
-  else if (typeof src.preset === "string") next = wasm.Playground.fromPreset(src.preset);
-  else throw new Error("load(link): expected a link such as '#s=1.…' (or { json } / { preset })");
+  const { Playground } = store.wasm;
+  if (typeof src.link === "string") next = Playground.fromLink(src.link);
+  else if (typeof src.json === "string") next = Playground.fromJson(src.json);
+  else if (typeof src.preset === "string") next = Playground.fromPreset(src.preset);
+  else throw new Error("expected a link such as '#s=1.…' (or { json } / { preset })");
   const o = next.opened();
   newCluster({}, next);
   hideBanner();
-  if (o.selected) selected = `node:${o.selected}`;
+  if (o.selected) store.selection = { kind: "node", id: o.selected };
   setPlaying(o.playing);
 }
 
 /** The full URL that reopens this run now (paused or playing as it is). */
 function shareLink() {
-  const node = selected?.startsWith("node:") ? +selected.slice(5) : 0;
-  return location.href.split("#")[0] + pg.link(playing, node);
+  return location.href.split("#")[0] + store.pg.link(store.playing, selectedId("node"));
 }
 
 function showNote(o) {
@@ -154,7 +160,7 @@ function hideBanner() {
 function openFromLocation(atStart = false) {
   if (!/[#&]s=/.test(location.hash)) return false;
   try {
-    openScenario({ link: location.hash });
+    act({ type: "load", link: location.hash });
     return true;
   } catch (e) {
     const then = atStart ? "Showing the default cluster." : "The current cluster stays.";
@@ -180,8 +186,8 @@ async function share() {
 }
 
 function download() {
-  const node = selected?.startsWith("node:") ? +selected.slice(5) : 0;
-  const blob = new Blob([pg.scenarioJson(playing, node)], { type: "application/json" });
+  const { pg } = store;
+  const blob = new Blob([pg.scenarioJson(store.playing, selectedId("node"))], { type: "application/json" });
   const a = html("a", { href: URL.createObjectURL(blob), download: `raft-scenario-t${Math.round(pg.now())}ms.json` }, document.body);
   a.click();
   setTimeout(() => {
@@ -193,7 +199,7 @@ function download() {
 async function upload(file) {
   if (!file) return;
   try {
-    openScenario({ json: await file.text() });
+    act({ type: "load", link: { json: await file.text() } });
     toast(`Opened ${file.name}`);
   } catch (e) {
     showBanner(`${file.name} could not be opened: ${e.message}`);
@@ -202,7 +208,7 @@ async function upload(file) {
 
 function wireScenarioControls() {
   const sel = $("preset");
-  for (const p of wasm.Playground.presets()) html("option", { value: p.id }, sel).textContent = p.title;
+  for (const p of store.wasm.Playground.presets()) html("option", { value: p.id }, sel).textContent = p.title;
   sel.onchange = () => {
     const id = sel.value;
     sel.value = "";
@@ -216,31 +222,33 @@ function wireScenarioControls() {
     e.target.value = "";
   };
   $("banner-close").onclick = hideBanner;
-  addEventListener("hashchange", () => openFromLocation() && redraw());
+  addEventListener("hashchange", () => openFromLocation());
 }
 
 // ----- The clock --------------------------------------------------------------
 
 function redraw() {
-  dirty = true;
-  if (!raf) raf = requestAnimationFrame(frame);
+  const clock = store.clock;
+  clock.dirty = true;
+  if (!clock.raf) clock.raf = requestAnimationFrame(frame);
 }
 
 function frame(t) {
-  raf = 0;
+  const clock = store.clock;
+  clock.raf = 0;
   const t0 = performance.now();
   try {
-    if (playing) {
-      const dt = last === null ? 0 : Math.min(t - last, 100);
-      last = t;
-      if (dt > 0) advance(dt * speed, t0);
-      dirty = true;
+    if (store.playing) {
+      const dt = clock.last === null ? 0 : Math.min(t - clock.last, 100);
+      clock.last = t;
+      if (dt > 0) advance(dt * store.speed, t0);
+      clock.dirty = true;
     }
-    if (dirty) {
-      dirty = false;
+    if (clock.dirty) {
+      clock.dirty = false;
       const t1 = performance.now();
       render();
-      keep(drawTimes, performance.now() - t1);
+      keep(clock.drawMs, performance.now() - t1);
     }
   } catch (e) {
     // Never a silently frozen page: say so once, and stop the clock.
@@ -249,8 +257,8 @@ function frame(t) {
     setPlaying(false, false);
     return;
   }
-  keep(frameTimes, performance.now() - t0);
-  if (playing) raf = requestAnimationFrame(frame);
+  keep(clock.frameMs, performance.now() - t0);
+  if (store.playing) clock.raf = requestAnimationFrame(frame);
 }
 
 function keep(list, x) {
@@ -260,6 +268,7 @@ function keep(list, x) {
 
 /** Runs `ms` of simulated time, in slices, within the frame budget. */
 function advance(ms, t0) {
+  const { pg } = store;
   const target = pg.now() + ms;
   const slice = Math.max(0.001, ms / 4);
   while (pg.now() < target - 0.0005) {
@@ -269,8 +278,8 @@ function advance(ms, t0) {
 }
 
 function setPlaying(on, draw = true) {
-  playing = on;
-  last = null;
+  store.playing = on;
+  store.clock.last = null;
   const b = $("play");
   b.textContent = on ? "❚❚ Pause" : "▶ Play";
   b.setAttribute("aria-pressed", String(on));
@@ -278,31 +287,33 @@ function setPlaying(on, draw = true) {
 }
 
 function setSpeed(x) {
-  speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, x));
+  const speed = (store.speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, x)));
   $("speed").value = String(Math.log10(speed));
   $("speed-out").textContent = `${speed < 1 ? +speed.toPrecision(2) : +speed.toFixed(1)}×`;
 }
 
 document.addEventListener("visibilitychange", () => {
-  last = null; // no jump after the tab was hidden (rAF stops by itself meanwhile)
+  store.clock.last = null; // no jump after the tab was hidden (rAF stops by itself meanwhile)
 });
 
 // ----- Drawing ----------------------------------------------------------------
 
 function render() {
-  view = pg.frameView(MAX_EVENTS, $("ev-traffic").checked);
+  const { pg } = store;
+  const view = (store.view = pg.frameView(MAX_EVENTS, $("ev-traffic").checked));
   const packed = pg.messages();
   const bad = renderChecker(view);
-  if (selected?.startsWith("node:") && !view.nodes.some((n) => `node:${n.id}` === selected)) selected = null;
-  cluster.render(view, packed, { selected, bad, split });
+  const nodeId = selectedId("node");
+  if (nodeId && !view.nodes.some((n) => n.id === nodeId)) store.selection = null;
+  cluster.render(view, packed, { selection: store.selection, bad, split: store.split });
   logs.render(view, bad, (id, length, sig) => pg.logSince(id, length, sig, MAX_LOG));
   kv.render(view);
   events.render(view);
   bugList.render(view.bugs);
-  const msgId = selected?.startsWith("msg:") ? +selected.slice(4) : 0;
+  const msgId = selectedId("msg");
   const msg = msgId ? cluster.message(msgId) : null;
   const detail = msg ? pg.messageDetail(msgId) : undefined;
-  inspector.render(view, selected, msg, detail, selected?.startsWith("node:") ? logs.entries(+selected.slice(5)) : []);
+  inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : []);
   text($("clock"), `t = ${fmtMs(view.time)}`);
   const c = view.clients[0];
   text(
@@ -315,16 +326,17 @@ function render() {
 
 // ----- Page controls -------------------------------------------------------------
 
+/** A click (or Enter) on `what`: a node, a message, a link (see `parsePick`) or null. */
 function pick(what) {
-  if (split && what?.startsWith("node:")) {
-    const id = +what.slice(5);
-    const g = split.get(id) || "A";
-    split.set(id, g === "A" ? "B" : g === "B" ? "C" : "A");
+  const { split } = store;
+  if (split && what?.kind === "node") {
+    const g = split.get(what.id) || "A";
+    split.set(what.id, g === "A" ? "B" : g === "B" ? "C" : "A");
     return redraw();
   }
-  if (what?.startsWith("link:")) {
-    const [a, b] = what.slice(5).split("-").map(Number);
-    const cuts = new Set(view.partition.cuts.map(([x, y]) => `${x}-${y}`));
+  if (what?.kind === "link") {
+    const { a, b } = what;
+    const cuts = new Set(store.view.partition.cuts.map(([x, y]) => `${x}-${y}`));
     const ab = cuts.has(`${a}-${b}`);
     const ba = cuts.has(`${b}-${a}`);
     // up → cut one way → cut both ways → restored
@@ -336,7 +348,7 @@ function pick(what) {
     }
     return;
   }
-  selected = what === selected ? null : what;
+  store.selection = sameSelection(what, store.selection) ? null : what;
   redraw();
 }
 
@@ -347,7 +359,7 @@ function writeTo(id) {
 }
 
 function leaderId() {
-  return pg.leader() ?? null;
+  return store.pg.leader() ?? null;
 }
 
 function toast(msg) {
@@ -359,8 +371,10 @@ function toast(msg) {
   t.timer = setTimeout(() => t.classList.remove("show"), 4000);
 }
 
+/** Shows the network knobs in force in the form. Read afresh: right after an
+ * action the last frame's view is still the old one. */
 function syncNetwork() {
-  const n = view.network;
+  const n = store.pg.frameView(0, false).network;
   $("n-loss").value = String(+(n.loss * 100).toFixed(2));
   $("n-dup").value = String(+(n.duplicate * 100).toFixed(2));
   $("n-lmin").value = String(n.latencyMin);
@@ -368,7 +382,7 @@ function syncNetwork() {
 }
 
 function wireControls() {
-  $("play").onclick = () => setPlaying(!playing);
+  $("play").onclick = () => setPlaying(!store.playing);
   $("step").onclick = step;
   $("speed").oninput = (e) => setSpeed(10 ** +e.target.value);
   const nodes = $("new-nodes");
@@ -402,19 +416,19 @@ function wireControls() {
   $("isolate").onclick = () => {
     const l = leaderId();
     if (!l) return toast("No leader to isolate right now");
-    const rest = view.nodes.map((n) => n.id).filter((id) => id !== l);
+    const rest = store.view.nodes.map((n) => n.id).filter((id) => id !== l);
     tryAct({ type: "partition", groups: [[l], rest] });
   };
   $("split").onclick = () => {
-    split = new Map();
+    const split = (store.split = new Map());
     // Start from the current groups, if any.
-    view.partition.groups.forEach((g, i) => g.forEach((id) => split.set(id, "ABC"[Math.min(i, 2)])));
+    store.view.partition.groups.forEach((g, i) => g.forEach((id) => split.set(id, "ABC"[Math.min(i, 2)])));
     $("split-bar").hidden = false;
     redraw();
   };
   $("split-apply").onclick = () => {
     const groups = { A: [], B: [], C: [] };
-    for (const n of view.nodes) groups[split.get(n.id) || "A"].push(n.id);
+    for (const n of store.view.nodes) groups[store.split.get(n.id) || "A"].push(n.id);
     closeSplit();
     tryAct({ type: "partition", groups: Object.values(groups).filter((g) => g.length) });
   };
@@ -427,7 +441,7 @@ function wireControls() {
 }
 
 function closeSplit() {
-  split = null;
+  store.split = null;
   $("split-bar").hidden = true;
   redraw();
 }
@@ -437,10 +451,12 @@ function showHelp(on) {
   if (on) $("help-close").focus();
 }
 
+/** Pauses and processes the next event; returns the new time (ms). */
 function step() {
   setPlaying(false);
-  pg.step();
+  const t = store.pg.step();
   redraw();
+  return t;
 }
 
 /** R: restart the leader — crash it and start it again at once, from its disk
@@ -452,7 +468,7 @@ function restartKey() {
     tryAct({ type: "crash", node: l }) && tryAct({ type: "restart", node: l });
     return toast(`Restarted leader S${l}: it comes back as a follower with its term, vote and log`);
   }
-  const down = view.nodes.filter((n) => n.crashed).map((n) => n.id);
+  const down = store.view.nodes.filter((n) => n.crashed).map((n) => n.id);
   for (const id of down) tryAct({ type: "restart", node: id });
   toast(down.length ? `Restarted ${down.map((i) => `S${i}`).join(", ")}` : "No leader and no crashed node to restart");
 }
@@ -460,22 +476,22 @@ function restartKey() {
 function onKey(e) {
   if (e.key === "Escape") {
     if (!$("help").hidden) return showHelp(false);
-    if (split) return closeSplit();
+    if (store.split) return closeSplit();
     if (document.activeElement?.blur) document.activeElement.blur();
-    selected = null;
+    store.selection = null;
     return redraw();
   }
   const t = e.target;
   if (e.key === "Enter" && t?.dataset?.pick) {
     e.preventDefault();
-    return pick(t.dataset.pick); // a node focused with Tab
+    return pick(parsePick(t.dataset.pick)); // a node focused with Tab
   }
   if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)))) return;
   if (!$("help").hidden && e.key !== "?") return;
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   if (k === " ") {
     if (t && t.tagName === "BUTTON") return; // Space on a button presses it
-    setPlaying(!playing);
+    setPlaying(!store.playing);
   } else if (k === "s") step();
   else if (k === "c") writeTo(+$("w-to").value || 0);
   else if (k === "r") restartKey();
@@ -484,155 +500,6 @@ function onKey(e) {
   else return;
   e.preventDefault();
 }
-
-// ----- The console API --------------------------------------------------------
-
-function nodeArg(x, call) {
-  const n = pg.nodes();
-  if (!Number.isInteger(x) || x < 1 || x > n)
-    throw new Error(`${call}: no node ${JSON.stringify(x)}; nodes are numbered 1 to ${n}`);
-  return x;
-}
-
-function msArg(x, call) {
-  if (typeof x !== "number" || !Number.isFinite(x) || x < 0)
-    throw new Error(`${call}: expected a number of milliseconds ≥ 0 (got ${JSON.stringify(x)})`);
-  return x;
-}
-
-function strArg(x, call, what) {
-  if (typeof x !== "string") throw new Error(`${call}: ${what} must be a string (got ${JSON.stringify(x)})`);
-  return x;
-}
-
-function optNode(x, call) {
-  return x === undefined || x === null ? undefined : nodeArg(x, call);
-}
-
-const HELP = `raft — the playground from the console (times in simulated ms, nodes 1..N):
-  reset({nodes, seed, ...})   new cluster (also electionTimeoutMin/Max, heartbeatInterval,
-                              latencyMin/Max, loss, duplicate, clients, bugs: [names])
-  step()  runFor(ms)  runUntil(ms)  now()  pause()  play()  speed(x)
-  partition([[1,2],[3,4,5]])  cut(from, to)  restore(from, to)  heal()
-  crash(id)  restart(id)  timeout(id)
-  write(key, value, node?)  read(key, node?)  del(key, node?)
-  drop(messageId)  setNetwork({loss, duplicate, latencyMin, latencyMax})
-  setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
-  link()  load(link)  presets()  onAction(fn)  frameStats()`;
-
-const api = {
-  help() {
-    console.log(HELP);
-    return HELP;
-  },
-  reset(config = DEFAULT) {
-    if (typeof config !== "object" || config === null || Array.isArray(config))
-      throw new Error("reset(config): config must be an object such as { nodes: 5, seed: 1 }");
-    act({ type: "reset", config });
-  },
-  step() {
-    setPlaying(false);
-    const t = pg.step();
-    redraw();
-    return t;
-  },
-  runFor(ms) {
-    const t = pg.runFor(msArg(ms, "runFor(ms)"));
-    redraw();
-    return t;
-  },
-  runUntil(ms) {
-    const t = pg.runUntil(msArg(ms, "runUntil(ms)"));
-    redraw();
-    return t;
-  },
-  now: () => pg.now(),
-  pause: () => setPlaying(false),
-  play: () => setPlaying(true),
-  speed(x) {
-    if (x === undefined) return speed;
-    if (typeof x !== "number" || !(x >= MIN_SPEED && x <= MAX_SPEED))
-      throw new Error(`speed(x): x must be a number from ${MIN_SPEED} to ${MAX_SPEED} (got ${JSON.stringify(x)})`);
-    setSpeed(x);
-    return speed;
-  },
-  partition(groups) {
-    if (!Array.isArray(groups) || !groups.every(Array.isArray))
-      throw new Error("partition(groups): groups must be a list of lists of node ids, e.g. [[1,2],[3,4,5]]");
-    groups.forEach((g) => g.forEach((id) => nodeArg(id, "partition(groups)")));
-    act({ type: "partition", groups });
-  },
-  cut: (from, to) => act({ type: "cut", from: nodeArg(from, "cut(from, to)"), to: nodeArg(to, "cut(from, to)") }),
-  restore: (from, to) =>
-    act({ type: "restore", from: nodeArg(from, "restore(from, to)"), to: nodeArg(to, "restore(from, to)") }),
-  heal: () => act({ type: "heal" }),
-  crash: (id) => act({ type: "crash", node: nodeArg(id, "crash(id)") }),
-  restart: (id) => act({ type: "restart", node: nodeArg(id, "restart(id)") }),
-  timeout: (id) => act({ type: "timeout", node: nodeArg(id, "timeout(id)") }),
-  write: (key, value, node) =>
-    act({
-      type: "write",
-      key: strArg(key, "write(key, value, node?)", "key"),
-      value: strArg(value, "write(key, value, node?)", "value"),
-      node: optNode(node, "write(key, value, node?)"),
-    }),
-  read: (key, node) =>
-    act({ type: "read", key: strArg(key, "read(key, node?)", "key"), node: optNode(node, "read(key, node?)") }),
-  del: (key, node) =>
-    act({ type: "delete", key: strArg(key, "del(key, node?)", "key"), node: optNode(node, "del(key, node?)") }),
-  drop(id) {
-    if (!Number.isInteger(id)) throw new Error(`drop(id): id must be a message id (got ${JSON.stringify(id)})`);
-    act({ type: "drop", id });
-  },
-  setNetwork(knobs) {
-    if (typeof knobs !== "object" || knobs === null)
-      throw new Error("setNetwork(knobs): knobs must be an object such as { loss: 0.1 }");
-    act({ type: "network", knobs });
-    syncNetwork();
-  },
-  setBug(name, on) {
-    strArg(name, "setBug(name, on)", "name");
-    if (typeof on !== "boolean") throw new Error(`setBug(name, on): on must be true or false (got ${JSON.stringify(on)})`);
-    act({ type: "bug", name, on });
-  },
-  bugs: () => pg.bugs(),
-  view: () => pg.view(50),
-  traceHash: () => pg.traceHash(),
-  leader: () => leaderId(),
-  actions: () => pg.actions(),
-  /** The full URL that reopens this exact run (config, every action, the view). */
-  link: () => shareLink(),
-  /** Opens a scenario link (a URL or '#s=1.…'), or { json: text } / { preset: id }.
-   * Throws an Error saying why when it cannot; the current cluster then stays. */
-  load(link) {
-    act({ type: "load", link });
-    return pg.opened();
-  },
-  /** The gallery: [{ id, title, caption, durationMs }]. */
-  presets: () => wasm.Playground.presets(),
-  act,
-  onAction(fn) {
-    if (typeof fn !== "function") throw new Error("onAction(fn): fn must be a function");
-    listeners.push(fn);
-  },
-  /** Work per animation frame, ms, over the last ≤ 1000 frames: in total
-   * (simulation + drawing) and drawing alone. */
-  frameStats() {
-    const q = (list, p) => {
-      const s = [...list].sort((a, b) => a - b);
-      return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(3) : 0;
-    };
-    return {
-      frames: frameTimes.length,
-      p50: q(frameTimes, 0.5),
-      p95: q(frameTimes, 0.95),
-      max: q(frameTimes, 1),
-      drawP50: q(drawTimes, 0.5),
-      drawP95: q(drawTimes, 0.95),
-    };
-  },
-  resetFrameStats: () => void (frameTimes.length = drawTimes.length = 0),
-};
 
 // ----- Start ------------------------------------------------------------------
 
@@ -645,14 +512,23 @@ function wasmReady() {
 
 const status = $("status");
 wasmReady()
-  .then((w) => {
-    wasm = w;
+  .then((wasm) => {
+    store.wasm = wasm;
     wireControls();
     wireScenarioControls();
-    setSpeed(speed);
+    setSpeed(store.speed);
     const fromLink = openFromLocation(true);
-    if (!fromLink) newCluster(DEFAULT);
-    window.raft = api;
+    if (!fromLink) newCluster(DEFAULT_CLUSTER);
+    installConsoleApi({
+      act,
+      onAction: (fn) => listeners.push(fn),
+      step,
+      setPlaying,
+      setSpeed,
+      redraw,
+      shareLink,
+      syncNetwork,
+    });
     const version = wasm.version();
     status.textContent = `wasm ok — raft-playground ${version}`;
     status.dataset.state = "ok";

@@ -311,20 +311,22 @@ export class Inspector {
     this.empty = $("insp-empty");
   }
 
-  /** `msg`: the selected message while in flight; `log`: the selected node's newest entries. */
+  /** `sel`: the selection (`{ kind, id }` or null); `msg`: the selected message
+   * while in flight; `log`: the selected node's newest entries. */
   render(v, sel, msg, detail, log) {
     let sig = "none";
     let acts = "none";
     let node;
-    if (sel && sel.startsWith("node:")) {
-      node = v.nodes.find((n) => n.id === +sel.slice(5));
+    const key = sel ? `${sel.kind}:${sel.id}` : "";
+    if (sel?.kind === "node") {
+      node = v.nodes.find((n) => n.id === sel.id);
       if (node) {
         sig = JSON.stringify(node);
-        acts = `${sel}|${node.crashed}`;
+        acts = `${key}|${node.crashed}`;
       }
-    } else if (sel && sel.startsWith("msg:")) {
-      sig = `${sel}|${!!msg}|${detail}`;
-      acts = `${sel}|${!!msg}`;
+    } else if (sel?.kind === "msg") {
+      sig = `${key}|${!!msg}|${detail}`;
+      acts = `${key}|${!!msg}`;
     }
     // Buttons are rebuilt only when they change, so a click is never lost to
     // a redraw while the simulation plays.
@@ -339,7 +341,7 @@ export class Inspector {
     this.body.replaceChildren();
     this.empty.hidden = !!(node || sel);
     if (node) this.showNode(node, log);
-    else if (sel && sel.startsWith("msg:")) this.showMessage(+sel.slice(4), msg, detail);
+    else if (sel?.kind === "msg") this.showMessage(sel.id, msg, detail);
     else text(this.title, "Inspector");
   }
 

@@ -2,6 +2,8 @@
 // static server under /raft-playground/, Debian's Chromium driven by
 // playwright-core, console errors collected, screenshots saved.
 
+import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -88,4 +90,55 @@ export async function setup() {
       await server.close();
     },
   };
+}
+
+/**
+ * The server and the browser for the test file that calls this: registers
+ * `before` and `after` hooks and returns the object `before` fills in
+ * (`{ server, browser }`).
+ */
+export function useBrowser() {
+  const env = {};
+  before(async () => Object.assign(env, await setup()));
+  after(async () => env.close?.());
+  return env;
+}
+
+/**
+ * Runs `body({ page, problems })` in a fresh page of its own browser context,
+ * then checks that the page reported no problems (console errors, uncaught
+ * exceptions, failed requests). On failure it saves
+ * tests/e2e/artifacts/NAME-failure.png and adds the page's problems to the
+ * error. The context is closed either way. Returns what `body` returns.
+ */
+export async function withPage(browser, name, body, { viewport } = {}) {
+  const { context, page, problems } = await openPage(browser, { viewport });
+  try {
+    const result = await body({ page, problems });
+    assert.deepEqual(problems, [], "console errors, page errors or failed requests");
+    return result;
+  } catch (err) {
+    await screenshot(page, `${slug(name)}-failure`).catch(() => {});
+    if (problems.length) err.message += `\npage problems:\n  ${problems.join("\n  ")}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Loads the playground at `url` and waits until the wasm runs and `window.raft` is there. */
+export async function loadPlayground(page, url) {
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForFunction(() => window.raft && document.body.classList.contains("ready"), null, {
+    timeout: 15_000,
+  });
+}
+
+/** A test's name as a file name: "a leader is elected" -> "a-leader-is-elected". */
+function slug(name) {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60);
 }

@@ -2,26 +2,22 @@
 // made in the page with writes, partitions, one-way cuts, crashes, restarts,
 // forced timeouts and a lossy, duplicating network, then replayed by
 // `raft-playground run '<link>' --until <time>`.
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { openPage, repoRoot, setup } from "./helpers.mjs";
+import { loadPlayground, repoRoot, useBrowser, withPage } from "./helpers.mjs";
 
-let env;
+const env = useBrowser();
 let cli;
-before(async () => {
+before(() => {
   cli = process.env.RAFT_PLAYGROUND_BIN ?? join(repoRoot, "target", "debug", "raft-playground");
   if (!process.env.RAFT_PLAYGROUND_BIN) {
     // Cheap when `cargo test` already built it.
     execFileSync("cargo", ["build", "--quiet", "--bin", "raft-playground"], { cwd: repoRoot, stdio: "inherit" });
   }
   assert.ok(existsSync(cli), `native CLI missing at ${cli}`);
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
 });
 
 /** One scripted session in the page, varied by `i`; returns link, hash and time. */
@@ -63,11 +59,9 @@ function session(i) {
   return { link: raft.link(), hash: raft.traceHash(), now: raft.now(), violations: raft.view().violations.length };
 }
 
-test("20 links: native trace hash equals the browser's", async () => {
-  const { context, page, problems } = await openPage(env.browser);
-  try {
-    await page.goto(env.server.url, { waitUntil: "load" });
-    await page.locator('#status[data-state="ok"]').waitFor({ timeout: 15_000 });
+test("20 links: native trace hash equals the browser's", () =>
+  withPage(env.browser, "native-replay", async ({ page }) => {
+    await loadPlayground(page, env.server.url);
     const hashes = new Set();
     for (let i = 1; i <= 20; i++) {
       const run = await page.evaluate(session, i);
@@ -82,8 +76,4 @@ test("20 links: native trace hash equals the browser's", async () => {
       hashes.add(run.hash);
     }
     assert.equal(hashes.size, 20, "every session is a different run");
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
-});
+  }));

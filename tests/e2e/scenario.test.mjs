@@ -1,42 +1,23 @@
 // Scenario links in the page: share → open gives the identical run; a bad link
 // shows a banner and the default cluster; text from a link never becomes HTML;
 // the gallery opens presets.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, screenshot, setup } from "./helpers.mjs";
+import { loadPlayground, screenshot, useBrowser, withPage } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useBrowser();
 
-async function open(url) {
-  const { context, page, problems } = await openPage(env.browser);
-  await page.goto(url, { waitUntil: "load" });
-  await page.locator('#status[data-state="ok"]').waitFor({ timeout: 15_000 });
-  return { context, page, problems };
-}
-
-async function guard(ctx, name, fn) {
-  try {
-    await fn();
-    assert.deepEqual(ctx.problems, [], "console errors, page errors or failed requests");
-  } catch (err) {
-    await screenshot(ctx.page, `${name}-failure`).catch(() => {});
-    throw err;
-  } finally {
-    await ctx.context.close();
-  }
+/** `body(page)` on a fresh page opened at `url` (the playground's, by default). */
+function atPage(name, body, url = env.server.url) {
+  return withPage(env.browser, name, async ({ page }) => {
+    await loadPlayground(page, url);
+    return body(page);
+  });
 }
 
 test("a shared link reopens the identical run (same time, same trace hash)", async () => {
-  const a = await open(env.server.url);
-  let link, hash, now;
-  await guard(a, "scenario-share", async () => {
-    ({ link, hash, now } = await a.page.evaluate(() => {
+  const { link, hash, now } = await atPage("scenario-share", async (page) => {
+    const run = await page.evaluate(() => {
       raft.pause();
       raft.reset({ nodes: 5, seed: 11, clients: 2 });
       raft.runFor(700);
@@ -50,48 +31,54 @@ test("a shared link reopens the identical run (same time, same trace hash)", asy
       raft.timeout(l === 1 ? 2 : 1);
       raft.runFor(400);
       return { link: raft.link(), hash: raft.traceHash(), now: raft.now() };
-    }));
-    assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
+    });
+    assert.match(run.link, /#s=1\.[A-Za-z0-9_-]+$/);
+    return run;
   });
-  const b = await open(link);
-  await guard(b, "scenario-open", async () => {
-    const got = await b.page.evaluate(() => ({ hash: raft.traceHash(), now: raft.now() }));
-    assert.equal(got.now, now);
-    assert.equal(got.hash, hash);
-    assert.equal(await b.page.locator("#banner").isHidden(), true);
-    // Opened paused (as shared): time stands still.
-    await b.page.waitForTimeout(200);
-    assert.equal(await b.page.evaluate(() => raft.now()), now);
-  });
+  await atPage(
+    "scenario-open",
+    async (page) => {
+      const got = await page.evaluate(() => ({ hash: raft.traceHash(), now: raft.now() }));
+      assert.equal(got.now, now);
+      assert.equal(got.hash, hash);
+      assert.equal(await page.locator("#banner").isHidden(), true);
+      // Opened paused (as shared): time stands still.
+      await page.waitForTimeout(200);
+      assert.equal(await page.evaluate(() => raft.now()), now);
+    },
+    link,
+  );
 });
 
 test("a damaged or unknown link shows a banner and the default cluster", async () => {
   for (const frag of ["#s=1.bm90IGEgbGluaw", "#s=7.AAAA"]) {
-    const c = await open(env.server.url + frag);
-    await guard(c, "scenario-bad-link", async () => {
-      const banner = c.page.locator("#banner");
-      await banner.waitFor({ state: "visible" });
-      assert.match(await banner.textContent(), /could not be opened/);
-      assert.equal(await c.page.evaluate(() => raft.view().nodes.length), 5);
-      // The console API refuses it with an Error and keeps the cluster.
-      const err = await c.page.evaluate((f) => {
-        try {
-          raft.load(f);
-          return null;
-        } catch (e) {
-          return e.message;
-        }
-      }, frag);
-      assert.ok(err && err.length > 10, err);
-    });
+    await atPage(
+      "scenario-bad-link",
+      async (page) => {
+        const banner = page.locator("#banner");
+        await banner.waitFor({ state: "visible" });
+        assert.match(await banner.textContent(), /could not be opened/);
+        assert.equal(await page.evaluate(() => raft.view().nodes.length), 5);
+        // The console API refuses it with an Error and keeps the cluster.
+        const err = await page.evaluate((f) => {
+          try {
+            raft.load(f);
+            return null;
+          } catch (e) {
+            return e.message;
+          }
+        }, frag);
+        assert.match(err ?? "", /^raft\.load: .{10}/);
+      },
+      env.server.url + frag,
+    );
   }
 });
 
-test("text from a link is shown as text, never as HTML", async () => {
-  const c = await open(env.server.url);
-  await guard(c, "scenario-text", async () => {
+test("text from a link is shown as text, never as HTML", () =>
+  atPage("scenario-text", async (page) => {
     const evil = '<img src=x onerror="window.pwned=1">';
-    const opened = await c.page.evaluate(
+    const opened = await page.evaluate(
       (title) =>
         raft.load({
           json: JSON.stringify({
@@ -115,33 +102,30 @@ test("text from a link is shown as text, never as HTML", async () => {
       evil,
     );
     assert.equal(opened.title, evil);
-    assert.equal(await c.page.locator("#scenario-title").textContent(), evil);
-    assert.equal(await c.page.locator("#scenario-note img").count(), 0);
-    assert.equal(await c.page.locator("#scenario-note b").count(), 0);
-    assert.equal(await c.page.evaluate(() => window.pwned), undefined);
+    assert.equal(await page.locator("#scenario-title").textContent(), evil);
+    assert.equal(await page.locator("#scenario-note img").count(), 0);
+    assert.equal(await page.locator("#scenario-note b").count(), 0);
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
     // And it survives a link.
-    const link = await c.page.evaluate(() => raft.link());
-    await c.page.evaluate((l) => raft.load(l), link);
-    assert.equal(await c.page.locator("#scenario-title").textContent(), evil);
-  });
-});
+    const link = await page.evaluate(() => raft.link());
+    await page.evaluate((l) => raft.load(l), link);
+    assert.equal(await page.locator("#scenario-title").textContent(), evil);
+  }));
 
-test("the gallery opens presets with their caption", async () => {
-  const c = await open(env.server.url);
-  await guard(c, "scenario-gallery", async () => {
-    const presets = await c.page.evaluate(() => raft.presets());
+test("the gallery opens presets with their caption", () =>
+  atPage("scenario-gallery", async (page) => {
+    const presets = await page.evaluate(() => raft.presets());
     assert.ok(presets.length >= 9);
     assert.ok(presets.some((p) => p.id === "figure-8-broken"));
-    await c.page.selectOption("#preset", "figure-8-broken");
-    await c.page.locator("#scenario-note").waitFor({ state: "visible" });
-    assert.match(await c.page.locator("#scenario-title").textContent(), /Figure 8/);
+    await page.selectOption("#preset", "figure-8-broken");
+    await page.locator("#scenario-note").waitFor({ state: "visible" });
+    assert.match(await page.locator("#scenario-title").textContent(), /Figure 8/);
     // Run the story out: the checker catches the lost acknowledged write.
-    const found = await c.page.evaluate(() => {
+    const found = await page.evaluate(() => {
       raft.pause();
       raft.runUntil(3000);
       return raft.view().violations.map((v) => v.property);
     });
     assert.ok(found.length > 0, "violations reported");
-    await screenshot(c.page, "scenario-figure8-broken");
-  });
-});
+    await screenshot(page, "scenario-figure8-broken");
+  }));

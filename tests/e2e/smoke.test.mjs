@@ -1,24 +1,17 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE, openPage, repoRoot, screenshot, setup } from "./helpers.mjs";
+import { BASE, repoRoot, screenshot, useBrowser, withPage } from "./helpers.mjs";
 
 const crateVersion = readFileSync(join(repoRoot, "Cargo.toml"), "utf8").match(
   /^version\s*=\s*"([^"]+)"/m,
 )[1];
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useBrowser();
 
-test(`page loads under ${BASE} with the wasm running and no console errors`, async () => {
-  const { context, page, problems } = await openPage(env.browser);
-  try {
+test(`page loads under ${BASE} with the wasm running and no console errors`, () =>
+  withPage(env.browser, "smoke", async ({ page }) => {
     const response = await page.goto(env.server.url, { waitUntil: "load" });
     assert.equal(response.status(), 200);
     assert.equal(await page.title(), "Raft playground");
@@ -37,15 +30,7 @@ test(`page loads under ${BASE} with the wasm running and no console errors`, asy
     );
 
     await screenshot(page, "smoke-loaded");
-    assert.deepEqual(problems, [], "console errors, page errors or failed requests");
-  } catch (err) {
-    await screenshot(page, "smoke-failure").catch(() => {});
-    if (problems.length) err.message += `\npage problems:\n  ${problems.join("\n  ")}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
-});
+  }));
 
 test("the sub-path without its trailing slash redirects to the page", async () => {
   const res = await fetch(env.server.url.slice(0, -1), { redirect: "manual" });

@@ -1,0 +1,133 @@
+// The console API, `window.raft`: the playground from the browser's console
+// (README "JS console API" lists the calls; `raft.help()` prints them).
+//
+// Rust checks every argument that reaches the simulation and says in a
+// sentence what was wrong; this module does not check those again. It only
+// names the call: `raft.crash(9)` throws "raft.crash: no node 9: nodes are
+// numbered 1 to 5". What only the page knows (the clock's speed, a listener)
+// is checked here.
+
+import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, store } from "./store.js";
+
+const HELP = `raft — the playground from the console (times in simulated ms, nodes 1..N):
+  reset({nodes, seed, ...})   new cluster (also electionTimeoutMin/Max, heartbeatInterval,
+                              latencyMin/Max, loss, duplicate, clients, bugs: [names])
+  step()  runFor(ms)  runUntil(ms)  now()  pause()  play()  speed(x)
+  partition([[1,2],[3,4,5]])  cut(from, to)  restore(from, to)  heal()
+  crash(id)  restart(id)  timeout(id)
+  write(key, value, node?)  read(key, node?)  del(key, node?)
+  drop(messageId)  setNetwork({loss, duplicate, latencyMin, latencyMax})
+  setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
+  link()  load(link)  presets()  onAction(fn)  frameStats()`;
+
+/**
+ * Puts `window.raft` in place. `page` lends what the console drives:
+ * `{ act, onAction, step, setPlaying, setSpeed, redraw, shareLink, syncNetwork }`
+ * (see main.js).
+ */
+export function installConsoleApi(page) {
+  const { act } = page;
+  const pg = () => store.pg;
+  const calls = {
+    help() {
+      console.log(HELP);
+      return HELP;
+    },
+    reset: (config = DEFAULT_CLUSTER) => act({ type: "reset", config }),
+    step: () => page.step(),
+    runFor(ms) {
+      const t = pg().runFor(ms);
+      page.redraw();
+      return t;
+    },
+    runUntil(ms) {
+      const t = pg().runUntil(ms);
+      page.redraw();
+      return t;
+    },
+    now: () => pg().now(),
+    pause: () => page.setPlaying(false),
+    play: () => page.setPlaying(true),
+    speed(x) {
+      if (x === undefined) return store.speed;
+      if (typeof x !== "number" || !(x >= MIN_SPEED && x <= MAX_SPEED))
+        throw new Error(`x must be a number from ${MIN_SPEED} to ${MAX_SPEED} (got ${JSON.stringify(x)})`);
+      page.setSpeed(x);
+      return store.speed;
+    },
+    partition: (groups) => act({ type: "partition", groups }),
+    cut: (from, to) => act({ type: "cut", from, to }),
+    restore: (from, to) => act({ type: "restore", from, to }),
+    heal: () => act({ type: "heal" }),
+    crash: (id) => act({ type: "crash", node: id }),
+    restart: (id) => act({ type: "restart", node: id }),
+    timeout: (id) => act({ type: "timeout", node: id }),
+    write: (key, value, node) => act({ type: "write", key, value, node }),
+    read: (key, node) => act({ type: "read", key, node }),
+    del: (key, node) => act({ type: "delete", key, node }),
+    drop: (id) => act({ type: "drop", id }),
+    setNetwork(knobs) {
+      act({ type: "network", knobs });
+      page.syncNetwork();
+    },
+    setBug: (name, on) => act({ type: "bug", name, on }),
+    bugs: () => pg().bugs(),
+    view: () => pg().view(50),
+    traceHash: () => pg().traceHash(),
+    leader: () => pg().leader() ?? null,
+    actions: () => pg().actions(),
+    /** The full URL that reopens this exact run (config, every action, the view). */
+    link: () => page.shareLink(),
+    /** Opens a scenario link (a URL or '#s=1.…'), or { json: text } / { preset: id }.
+     * Throws an Error saying why when it cannot; the current cluster then stays. */
+    load(link) {
+      act({ type: "load", link });
+      return pg().opened();
+    },
+    /** The gallery: [{ id, title, caption, durationMs }]. */
+    presets: () => store.wasm.Playground.presets(),
+    act,
+    onAction(fn) {
+      if (typeof fn !== "function") throw new Error("fn must be a function");
+      page.onAction(fn);
+    },
+    /** Work per animation frame, ms, over the last ≤ 1000 frames: in total
+     * (simulation + drawing) and drawing alone. */
+    frameStats() {
+      const { frameMs, drawMs } = store.clock;
+      return {
+        frames: frameMs.length,
+        p50: quantile(frameMs, 0.5),
+        p95: quantile(frameMs, 0.95),
+        max: quantile(frameMs, 1),
+        drawP50: quantile(drawMs, 0.5),
+        drawP95: quantile(drawMs, 0.95),
+      };
+    },
+    resetFrameStats() {
+      store.clock.frameMs.length = 0;
+      store.clock.drawMs.length = 0;
+    },
+  };
+  window.raft = named(calls);
+}
+
+/** The calls, each throwing its errors as `raft.NAME: what was wrong`. */
+function named(calls) {
+  const api = {};
+  for (const [name, call] of Object.entries(calls)) {
+    api[name] = (...args) => {
+      try {
+        return call(...args);
+      } catch (e) {
+        throw new Error(`raft.${name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    };
+  }
+  return api;
+}
+
+function quantile(list, p) {
+  const s = [...list].sort((a, b) => a - b);
+  return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(3) : 0;
+}
