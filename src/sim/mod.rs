@@ -9,6 +9,7 @@ pub mod faults;
 pub mod inflight;
 pub mod network;
 pub mod page;
+pub mod queue;
 pub mod sweep;
 pub mod trace;
 pub mod view;

@@ -11,92 +11,15 @@ use crate::sim::action::{Action, TimedAction};
 use crate::sim::client::{Client, Outstanding};
 use crate::sim::config::{NetworkConfig, SimConfig, TraceMode};
 use crate::sim::event::{Address, ClientOutcome, DropReason, Event, EventKind, MessageId, Payload};
+pub use crate::sim::inflight::InFlight;
 use crate::sim::inflight::InFlightSet;
 use crate::sim::network::Network;
+use crate::sim::queue::{Due, EventQueue};
 use crate::sim::trace::Trace;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 
 /// Client 0 sends only what a person or a scenario asks.
 pub const PERSON: ClientId = 0;
-
-/// A message on the wire.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InFlight {
-    pub id: MessageId,
-    pub from: Address,
-    pub to: Address,
-    pub sent_at: Time,
-    pub deliver_at: Time,
-    pub payload: Payload,
-}
-
-/// Something due at a point in virtual time.
-#[derive(Clone, Debug, PartialEq)]
-enum Due {
-    Deliver(MessageId),
-    /// A node's timer; stale when `generation` is not the node's current one.
-    NodeTimer {
-        node: NodeId,
-        generation: u64,
-    },
-    /// An automatic client's next request.
-    ClientWake {
-        client: ClientId,
-    },
-    /// A client's patience for one attempt ran out.
-    ClientTimeout {
-        client: ClientId,
-        seq: u64,
-        attempt: u32,
-    },
-    /// A client resends after a short back-off.
-    ClientResend {
-        client: ClientId,
-        seq: u64,
-        attempt: u32,
-    },
-    /// Boxed: the queue moves its entries around, and actions are large and rare.
-    Action(Box<Action>),
-}
-
-/// A queue entry; ordered by time, then by rank, then by insertion order.
-///
-/// Actions rank after every other event due at the same time, so an action at
-/// time `t` takes effect after everything the world does at `t` on its own
-/// (including what those events trigger at `t`). That is exactly the moment at
-/// which a person's [`World::apply`] acts, so a session recorded live and the
-/// same actions replayed with [`World::schedule_action`] give the same trace.
-struct Scheduled {
-    time: Time,
-    /// 0 for the world's own events, 1 for actions.
-    rank: u8,
-    order: u64,
-    due: Due,
-}
-
-impl Scheduled {
-    fn key(&self) -> (Time, u8, u64) {
-        (self.time, self.rank, self.order)
-    }
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Scheduled {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key().cmp(&other.key())
-    }
-}
 
 /// One server: a Raft node (absent while crashed), its disk and state machine.
 pub struct Server {
@@ -119,8 +42,7 @@ pub struct World {
     /// The config the world was built with (`config` follows later settings).
     initial_config: SimConfig,
     now: Time,
-    queue: BinaryHeap<Reverse<Scheduled>>,
-    next_order: u64,
+    queue: EventQueue,
     servers: Vec<Server>,
     network: Network,
     clients: Vec<Client>,
@@ -148,8 +70,7 @@ impl World {
         );
         let mut world = World {
             now: 0,
-            queue: BinaryHeap::new(),
-            next_order: 0,
+            queue: EventQueue::new(),
             servers: Vec::new(),
             network,
             clients: Vec::new(),
@@ -230,18 +151,15 @@ impl World {
 
     /// Processes the next due event; returns its time, or `None` when nothing is due.
     pub fn step(&mut self) -> Option<Time> {
-        let Reverse(next) = self.queue.pop()?;
-        self.now = next.time;
-        self.handle(next.due);
+        let (time, due) = self.queue.pop()?;
+        self.now = time;
+        self.handle(due);
         Some(self.now)
     }
 
     /// Processes every event due at or before `until`, then sets the clock to `until`.
     pub fn run_until(&mut self, until: Time) {
-        while let Some(Reverse(next)) = self.queue.peek() {
-            if next.time > until {
-                break;
-            }
+        while self.queue.peek_time().is_some_and(|t| t <= until) {
             self.step();
         }
         self.now = self.now.max(until);
@@ -329,10 +247,7 @@ impl World {
 
     /// Processes the world's own events still due at exactly `now` (not actions).
     fn settle_now(&mut self) {
-        while let Some(Reverse(next)) = self.queue.peek() {
-            if next.time > self.now || next.rank != 0 {
-                break;
-            }
+        while self.queue.own_event_due_by(self.now) {
             self.step();
         }
     }
@@ -827,14 +742,7 @@ impl World {
     // ----- Plumbing ------------------------------------------------------------
 
     fn schedule(&mut self, time: Time, due: Due) {
-        self.next_order += 1;
-        let rank = u8::from(matches!(due, Due::Action(_)));
-        self.queue.push(Reverse(Scheduled {
-            time,
-            rank,
-            order: self.next_order,
-            due,
-        }));
+        self.queue.schedule(time, due);
     }
 
     fn emit(&mut self, kind: EventKind) {
@@ -907,23 +815,7 @@ impl World {
     }
     /// Actions scheduled but not yet due, in the order they will be applied.
     pub fn pending_actions(&self) -> Vec<TimedAction> {
-        let mut pending: Vec<&Scheduled> = self
-            .queue
-            .iter()
-            .map(|Reverse(s)| s)
-            .filter(|s| matches!(s.due, Due::Action(_)))
-            .collect();
-        pending.sort_by_key(|s| s.key());
-        pending
-            .into_iter()
-            .filter_map(|s| match &s.due {
-                Due::Action(action) => Some(TimedAction {
-                    time: s.time,
-                    action: (**action).clone(),
-                }),
-                _ => None,
-            })
-            .collect()
+        self.queue.pending_actions()
     }
     /// The config the world was built with, before any `SetNetwork` / `SetBug`.
     pub fn initial_config(&self) -> &SimConfig {
@@ -935,7 +827,7 @@ impl World {
     }
     /// The time of the next due event, if any.
     pub fn next_event_time(&self) -> Option<Time> {
-        self.queue.peek().map(|Reverse(s)| s.time)
+        self.queue.peek_time()
     }
     /// The leader with the highest term among running nodes, if any.
     pub fn leader(&self) -> Option<NodeId> {
