@@ -4,12 +4,15 @@
 pub mod action;
 pub mod client;
 pub mod config;
+pub mod effect;
 pub mod event;
 pub mod faults;
 pub mod inflight;
 pub mod network;
+pub mod observers;
 pub mod page;
 pub mod queue;
+pub mod servers;
 pub mod sweep;
 pub mod trace;
 pub mod view;

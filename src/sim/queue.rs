@@ -16,9 +16,14 @@ use std::collections::BinaryHeap;
 pub enum Due {
     Deliver(MessageId),
     /// A node's timer; stale when `generation` is not the node's current one.
-    NodeTimer { node: NodeId, generation: u64 },
+    NodeTimer {
+        node: NodeId,
+        generation: u64,
+    },
     /// An automatic client's next request.
-    ClientWake { client: ClientId },
+    ClientWake {
+        client: ClientId,
+    },
     /// A client's patience for one attempt ran out.
     ClientTimeout {
         client: ClientId,
