@@ -143,10 +143,9 @@ impl World {
                 self.config.network = network;
             }
             Action::SetBug { bug, on } => {
-                let b = crate::raft::Bug::from_name(&bug).expect("validated");
-                self.config.bugs.set(b, on);
+                self.config.bugs.set(bug, on);
                 self.servers.set_bugs(self.config.bugs);
-                let detail = format!("bug {bug} {}", if on { "on" } else { "off" });
+                let detail = format!("bug {} {}", bug.name(), if on { "on" } else { "off" });
                 self.emit(EventKind::Setting { detail });
             }
         }
