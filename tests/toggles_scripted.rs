@@ -1,7 +1,7 @@
 //! Scripted end-to-end demonstrations for two broken-rule toggles that random
 //! sweeps cannot reach: real `raft::Node`s driven by hand, every `Ready` turned
 //! into the `EventKind`s the simulator would emit (same mapping and order as
-//! `sim::world::World::after_input`: persist ops, then node events, then messages,
+//! `sim::servers::Servers::after_input`: persist ops, then node events, then messages,
 //! then applies), and the real `check::Checker` judging that stream.
 
 use raft_playground::check::{Checker, Property, Violation};

@@ -245,9 +245,9 @@ impl World {
 
     fn send(&mut self, envelope: Envelope) {
         let receiver_down = self.servers.is_down(envelope.to);
-        let (observers, queue) = (&mut self.observers, &mut self.queue);
+        let (now, observers, queue) = (self.now, &mut self.observers, &mut self.queue);
         self.network
-            .send(self.now, envelope, receiver_down, observers, queue);
+            .send(now, envelope, receiver_down, observers, queue);
     }
 
     /// Gives the servers one input, then carries out what it caused.
