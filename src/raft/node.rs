@@ -72,6 +72,7 @@ pub enum ProposeError {
     NotLeader { leader_hint: Option<NodeId> },
 }
 
+#[derive(Clone, Debug)]
 pub struct Node {
     id: NodeId,
     /// Every member, self included, in id order.
