@@ -18,6 +18,7 @@
 
 mod checker;
 pub mod liveness;
+mod shadow;
 
 #[cfg(test)]
 mod tests;
