@@ -17,6 +17,7 @@
 //! [`Checker::flush`] at the end of a run).
 
 mod checker;
+pub mod linearizability;
 pub mod liveness;
 mod shadow;
 
