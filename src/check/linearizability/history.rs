@@ -4,7 +4,7 @@
 
 use crate::kv::{ClientId, Op, OpResult};
 use crate::raft::Time;
-use crate::sim::event::{Event, EventKind};
+use crate::event::{Event, EventKind};
 use std::collections::BTreeMap;
 
 /// How a request ended, as far as its client knows.
