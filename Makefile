@@ -10,7 +10,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# cargo-installed tools (trunk, wasm-bindgen) and npm build tools (wasm-opt).
+# cargo-installed tools (trunk, wasm-bindgen) and npm build tools (wasm-opt, esbuild).
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
 HOST ?= 127.0.0.1
