@@ -66,6 +66,13 @@ impl NodeState {
 /// Dedupe key: at most one violation per key.
 type Key = (Property, u64, u64);
 
+/// A [`Key`] as stored in [`Checker::reported`]: the property by its index, so
+/// that the set has the same type as [`Checker::acked`] and the wasm carries one
+/// B-tree instantiation for both, not two (see README, "Page weight").
+fn stored(key: Key) -> (u64, u64, u64) {
+    (key.0.index() as u64, key.1, key.2)
+}
+
 /// At most this many violations of one property are reported in a run; further
 /// distinct ones are only counted ([`Checker::suppressed`]). One broken rule tends to
 /// break the same property at every later index: the first reports say it all.
@@ -95,8 +102,10 @@ pub struct Checker {
     acked: BTreeSet<(LogIndex, ClientId, u64)>,
     /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
     pending: Option<(NodeId, Time)>,
-    reported: BTreeSet<Key>,
-    per_property: BTreeMap<Property, usize>,
+    /// Every [`Key`] found so far, [`stored`].
+    reported: BTreeSet<(u64, u64, u64)>,
+    /// Violations reported so far, by [`Property::index`].
+    per_property: [usize; Property::COUNT],
     suppressed: usize,
     violations: Vec<Violation>,
 }
@@ -719,10 +728,10 @@ impl Checker {
         term: Option<Term>,
         explanation: impl FnOnce() -> String,
     ) {
-        if !self.reported.insert(key) {
+        if !self.reported.insert(stored(key)) {
             return;
         }
-        let count = self.per_property.entry(key.0).or_insert(0);
+        let count = &mut self.per_property[key.0.index()];
         if *count >= MAX_REPORTS_PER_PROPERTY {
             self.suppressed += 1;
             return;
