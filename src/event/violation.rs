@@ -16,6 +16,9 @@ pub enum Property {
     OneVotePerTerm,
     CommittedEntriesStable,
     AckedWritesDurable,
+    /// A node that received a message of term T never sends one of a lower term
+    /// (Figure 2: a higher term in any request or reply is adopted at once).
+    HigherTermAdopted,
     /// Sweeps only: after the final heal a leader exists and client requests complete.
     Liveness,
 }
@@ -32,6 +35,7 @@ impl Property {
             Property::OneVotePerTerm => "One vote per term",
             Property::CommittedEntriesStable => "Committed entries never change",
             Property::AckedWritesDurable => "Acknowledged writes are durable",
+            Property::HigherTermAdopted => "A higher term is adopted at once",
             Property::Liveness => "Liveness",
         }
     }
