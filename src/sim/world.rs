@@ -6,6 +6,9 @@
 //! actions always produce the same run. A `World` is a plain value: cloning it
 //! checkpoints the whole run, and the clone carries on exactly like the original.
 
+/// The scripted mode's hooks (tests: see `sim::harness`), in their own file.
+mod script_hooks;
+
 use crate::check::liveness::LivenessWatch;
 use crate::check::{Checker, Violation};
 use crate::kv::{ClientId, Op};
@@ -21,7 +24,7 @@ pub use crate::sim::inflight::InFlight;
 use crate::sim::network::Network;
 use crate::sim::observers::Observers;
 use crate::sim::queue::{Due, EventQueue};
-use crate::sim::scripted::{Hold, ScriptedMode};
+use crate::sim::scripted::ScriptedMode;
 pub use crate::sim::servers::Server;
 use crate::sim::servers::Servers;
 use crate::sim::trace::Trace;
@@ -260,56 +263,6 @@ impl World {
             ) => self.feed_client(c, |client, now| client.reply(now, from, seq, outcome)),
             (Address::Client(_), _, _) => {} // clients take only replies from nodes
         }
-    }
-
-    // ----- Scripted mode (tests: see sim::harness) --------------------------------
-
-    /// Holds the messages of some node-to-node links at delivery until
-    /// [`World::deliver_now`] or a drop; messages already held stay held.
-    pub fn hold(&mut self, hold: Hold) {
-        self.scripted.set_hold(hold);
-    }
-
-    /// Messages waiting on a held link, in id order.
-    pub fn held(&self) -> impl Iterator<Item = &InFlight> {
-        self.scripted
-            .held_ids()
-            .filter_map(|id| self.network.message(id))
-    }
-
-    /// Stops (or restarts) the nodes' own timers; [`World::fire_timer`] still works.
-    pub fn freeze_timers(&mut self, frozen: bool) {
-        self.scripted.timers_frozen = frozen;
-        if !frozen {
-            for id in self.config.node_ids() {
-                self.feed_servers(|servers, _, now| servers.arm_timer(id, now));
-            }
-        }
-    }
-
-    /// The node's timer fires now: a leader's heartbeat or a follower's election,
-    /// if due (see `Node::tick`).
-    pub fn fire_timer(&mut self, node: NodeId) {
-        self.feed_servers(|servers, _, now| servers.tick(node, now));
-    }
-
-    /// Sends a crafted Raft message as if `message.from` had sent it now (through
-    /// the network, with its `Send` event); returns its id.
-    pub fn inject(&mut self, message: Message) -> MessageId {
-        let id = self.network.next_id();
-        self.send(Envelope {
-            from: Address::Node(message.from),
-            to: Address::Node(message.to),
-            payload: Payload::Raft(message),
-        });
-        id
-    }
-
-    /// Adds a client that, like the person's, sends only what it is given.
-    pub fn add_manual_client(&mut self) -> ClientId {
-        let id = self.clients.len() as ClientId;
-        self.clients.push(Client::manual(id, &self.config));
-        id
     }
 
     /// Queues a request on a client that sends only what it is given (the
