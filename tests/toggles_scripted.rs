@@ -12,7 +12,7 @@ use raft_playground::raft::{
     Bug, Bugs, EntryData, Message, MessageBody, NodeId, ProposeError, RoleKind,
 };
 use raft_playground::sim::{EventKind, Harness, SECOND, SimConfig};
-use support::{assert_caught, first_of, put_op};
+use support::{assert_caught, first_of, properties, put_op};
 
 fn any(_: &Message) -> bool {
     true
@@ -358,10 +358,13 @@ fn client_oks(h: &Harness) -> Vec<(u64, Option<String>)> {
 
 #[test]
 fn ack_before_commit_loses_an_acknowledged_write_and_is_caught() {
-    let (h, found) = ack_before_commit(Bugs::none().with(Bug::AckBeforeCommit));
+    let (mut h, found) = ack_before_commit(Bugs::none().with(Bug::AckBeforeCommit));
     // The client was told "done at index 2" (no previous value) before anyone else had it.
     assert_eq!(client_oks(&h), [(2, None)]);
     assert_caught(&found, &[Property::AckedWritesDurable]);
+    // A later read at the new leader does not see the acknowledged write.
+    assert_eq!(read(&mut h, 2, "x"), Some(None));
+    assert_caught(&h.violations(), &[Property::Linearizable]);
     let v = first_of(&found, Property::AckedWritesDurable);
     assert_eq!((v.index, v.term), (Some(2), Some(2)), "{v:#?}");
 }
@@ -416,10 +419,19 @@ fn stale_read(bugs: Bugs) -> (Harness, Option<Option<String>>) {
 }
 
 #[test]
-fn stale_read_returns_an_overwritten_value() {
-    let (_h, answer) = stale_read(Bugs::none().with(Bug::StaleRead));
+fn stale_read_returns_an_overwritten_value_and_is_caught() {
+    let (mut h, answer) = stale_read(Bugs::none().with(Bug::StaleRead));
     // x = 2 was acknowledged before the read began: x = 1 is stale.
     assert_eq!(answer, Some(Some("1".into())));
+    // No log property breaks (the read is in no log); the clients' history does.
+    let found = h.violations();
+    assert_eq!(
+        properties(&found),
+        [Property::Linearizable].into(),
+        "{found:#?}"
+    );
+    let v = first_of(&found, Property::Linearizable);
+    assert!(v.explanation.contains("'x'"), "{v:#?}");
 }
 
 #[test]

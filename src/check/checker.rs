@@ -21,6 +21,7 @@
 //! except that extending the committed prefix costs O(1) per new committed index.
 //! Logs are never rescanned.
 
+use crate::check::linearizable_watch::LinearizableWatch;
 use crate::check::shadow::{
     Committed, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of, to_usize,
 };
@@ -103,6 +104,8 @@ pub struct Checker {
     /// Raft messages on the wire: id -> (receiver, term). Removed when delivered
     /// or dropped.
     wire: BTreeMap<MessageId, (NodeId, Term)>,
+    /// The clients' history, judged for linearizability at [`Checker::flush`].
+    linearizable: LinearizableWatch,
     /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
     pending: Option<(NodeId, Time)>,
     reported: BTreeSet<Key>,
@@ -140,6 +143,7 @@ impl Checker {
                 self.judge_pending(&mut out);
             }
         }
+        self.linearizable.observe(event);
         match &event.kind {
             EventKind::HardState {
                 node,
@@ -216,12 +220,34 @@ impl Checker {
     }
 
     /// Judges a `Commit` still waiting for the rest of its `Ready` (see
-    /// [`Checker::observe`]); call it at the end of a run. Returns what it revealed.
+    /// [`Checker::observe`]), and the linearizability of the keys whose client
+    /// history changed since the last flush; call it at the end of a run. Returns
+    /// what it revealed.
     pub fn flush(&mut self) -> Vec<Violation> {
         let mut out = Vec::new();
         self.judge_pending(&mut out);
+        self.judge_linearizable(&mut out);
         self.violations.extend(out.iter().cloned());
         out
+    }
+
+    /// Reports each key newly found non-linearizable, with its smallest failing
+    /// sub-history in the explanation.
+    fn judge_linearizable(&mut self, out: &mut Vec<Violation>) {
+        let failures = self.linearizable.judge();
+        // Dedupe key: the failing key's rank among all keys found failing so far.
+        let before = self.linearizable.failed_keys() - failures.len();
+        for (i, failure) in failures.into_iter().enumerate() {
+            let key = (Property::Linearizable, (before + i) as u64, 0);
+            let size = failure.core.len() + failure.writes.len();
+            let total = failure.key_operations;
+            self.report(out, key, failure.detected_at(), vec![], None, None, || {
+                format!(
+                    "{} (the {size} of the {total} operations on key '{}' that cannot be linearized)",
+                    failure.explanation, failure.key
+                )
+            });
+        }
     }
 
     /// Every violation reported so far, in the order found.
