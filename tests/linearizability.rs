@@ -630,10 +630,12 @@ fn a_write_lost_by_truncate_matching_is_caught() {
         ..SweepConfig::default()
     };
     let (seed, failures) = (1..=200)
-        .find_map(|seed| match check(&simulated_history(&config, seed), &CheckOptions::default()) {
-            Verdict::NotLinearizable(failures) => Some((seed, failures)),
-            _ => None,
-        })
+        .find_map(
+            |seed| match check(&simulated_history(&config, seed), &CheckOptions::default()) {
+                Verdict::NotLinearizable(failures) => Some((seed, failures)),
+                _ => None,
+            },
+        )
         .expect("truncate-matching loses a write within 200 seeds");
     let failure = &failures[0];
     println!("seed {seed}: {}", failure.explanation);
