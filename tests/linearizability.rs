@@ -621,27 +621,29 @@ fn correct_raft_is_linearizable_over_50_faulty_seeds() {
 
 #[test]
 fn a_write_lost_by_truncate_matching_is_caught() {
-    // Seed 41 of the sweep with the toggle on: a follower takes back acknowledged
-    // entries, and a later put's previous value shows the loss.
+    // The first sweep seed with the toggle on whose history cannot be linearized:
+    // a follower takes back acknowledged entries, and a later operation shows the
+    // loss. (It was seed 41 until the leader stopped resending at once to a
+    // follower that rejects what it had acknowledged; the bug runs changed.)
     let config = SweepConfig {
         bugs: Bugs::none().with(Bug::TruncateMatching),
         ..SweepConfig::default()
     };
-    let history = simulated_history(&config, 41);
-    let Verdict::NotLinearizable(failures) = check(&history, &CheckOptions::default()) else {
-        panic!("seed 41 loses a write");
-    };
+    let (seed, failures) = (1..=200)
+        .find_map(
+            |seed| match check(&simulated_history(&config, seed), &CheckOptions::default()) {
+                Verdict::NotLinearizable(failures) => Some((seed, failures)),
+                _ => None,
+            },
+        )
+        .expect("truncate-matching loses a write within 200 seeds");
     let failure = &failures[0];
-    println!("{}", failure.explanation);
-    assert_eq!(failure.key, "k3");
+    println!("seed {seed}: {}", failure.explanation);
     assert!(failure.minimal);
-    assert_eq!(core_ops(failure), vec![(3, put_op("k3", "c3.15"))]);
+    assert!(!failure.core.is_empty());
     assert!(
-        failure
-            .explanation
-            .contains("but put(k3, \"c3.14\") by client 3 was acknowledged"),
-        "{}",
-        failure.explanation
+        failure.core.len() + failure.writes.len() < failure.key_operations,
+        "the core is smaller than the key's history"
     );
 }
 

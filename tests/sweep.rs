@@ -121,10 +121,31 @@ fn commit_without_min_is_caught() {
 }
 
 #[test]
-#[ignore = "breaks no safety property; a stale leader still steps down on the next higher-term request"]
 fn ignore_higher_term_reply_is_caught() {
+    caught(Bug::IgnoreHigherTermReply, &[Property::HigherTermAdopted]);
+}
+
+#[test]
+fn ack_before_commit_is_caught() {
     caught(
-        Bug::IgnoreHigherTermReply,
-        &[Property::ElectionSafety, Property::Liveness],
+        Bug::AckBeforeCommit,
+        &[Property::AckedWritesDurable, Property::Linearizable],
+    );
+}
+
+#[test]
+fn reply_before_persist_is_caught() {
+    caught(
+        Bug::ReplyBeforePersist,
+        &[
+            Property::CommittedEntriesStable,
+            Property::StateMachineSafety,
+            Property::AckedWritesDurable,
+            Property::LeaderCompleteness,
+            Property::ElectionSafety,
+            Property::OneVotePerTerm,
+            Property::HigherTermAdopted,
+            Property::TermMonotonic,
+        ],
     );
 }

@@ -7,11 +7,12 @@
 mod support;
 
 use raft_playground::check::{Property, Violation};
+use raft_playground::kv::Op;
 use raft_playground::raft::{
     Bug, Bugs, EntryData, Message, MessageBody, NodeId, ProposeError, RoleKind,
 };
-use raft_playground::sim::{EventKind, Harness, SimConfig};
-use support::{assert_caught, first_of, put_op};
+use raft_playground::sim::{EventKind, Harness, SECOND, SimConfig};
+use support::{assert_caught, first_of, properties, put_op};
 
 fn any(_: &Message) -> bool {
     true
@@ -296,14 +297,12 @@ fn ignore_higher_term_reply_correct_leader_steps_down() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
-/// The checker cannot flag this toggle: a stale leader that keeps acting can only
-/// commit with a majority still in its own term (here node 3), which is legal Raft;
-/// once a majority has moved on it commits nothing. No safety property breaks, and
-/// in a natural run liveness does not break either (the higher-term node soon times
-/// out and its RequestVote, a request, deposes the stale leader). So this test
-/// asserts the node-level broken behaviour, and that the checker stays silent.
+/// A stale leader that keeps acting breaks no log property (it can only commit
+/// with a majority still in its own term, which is legal Raft), so the checker
+/// watches the rule itself: a node that has received term 5 must never send in
+/// term 1 again ("A higher term is adopted at once").
 #[test]
-fn ignore_higher_term_reply_stale_leader_keeps_acting() {
+fn ignore_higher_term_reply_stale_leader_keeps_acting_and_is_caught() {
     let (mut h, mark) = ignore_higher_term_reply(Bugs::none().with(Bug::IgnoreHigherTermReply));
     assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
     assert_eq!(hard_states_of_1(&h, mark), Vec::<u64>::new());
@@ -312,10 +311,183 @@ fn ignore_higher_term_reply_stale_leader_keeps_acting() {
             .iter()
             .all(|e| !matches!(e.kind, EventKind::Role { node: 1, .. }))
     );
-    // It keeps accepting proposals in term 1, while a term 5 exists.
+    assert!(
+        h.violations().is_empty(),
+        "not yet: it has sent nothing since"
+    );
+    // It keeps accepting proposals in term 1, while a term 5 exists, and sends them.
     // Log: no-op (1), the first write (2), this write (3), all term 1.
     assert_eq!(h.propose(1, put_op("y", "2")), Ok(3));
     assert_eq!(h.log_terms(1), [1, 1, 1]);
+    let found = h.violations();
+    assert_caught(&found, &[Property::HigherTermAdopted]);
+    let v = first_of(&found, Property::HigherTermAdopted);
+    assert_eq!((v.nodes.as_slice(), v.term), (&[1][..], Some(1)), "{v:#?}");
+}
+
+// ----- ack-before-commit ----------------------------------------------------------------
+
+/// AckBeforeCommit. Node 1 leads term 1 (its no-op committed everywhere) and
+/// appends a client's write at index 2, whose AppendEntries are lost; it crashes.
+/// Node 2 wins term 2 with node 3 and commits its own no-op at index 2.
+fn ack_before_commit(bugs: Bugs) -> (Harness, Vec<Violation>) {
+    let mut h = harness(3, 7, bugs);
+    h.timeout(1);
+    h.pump(&[1, 2, 3], any);
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+    assert_eq!(h.propose(1, put_op("x", "1")), Ok(2));
+    h.drop_held();
+    h.crash(1);
+    h.timeout(2);
+    h.pump(&[2, 3], any);
+    assert_eq!(h.role(2), Some((RoleKind::Leader, 2)));
+    assert_eq!(h.node(2).unwrap().commit_index(), 2);
+    let found = h.violations();
+    (h, found)
+}
+
+fn client_oks(h: &Harness) -> Vec<(u64, Option<String>)> {
+    h.events()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::ClientOk { index, result, .. } => Some((index, result)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn ack_before_commit_loses_an_acknowledged_write_and_is_caught() {
+    let (mut h, found) = ack_before_commit(Bugs::none().with(Bug::AckBeforeCommit));
+    // The client was told "done at index 2" (no previous value) before anyone else had it.
+    assert_eq!(client_oks(&h), [(2, None)]);
+    assert_caught(&found, &[Property::AckedWritesDurable]);
+    // A later read at the new leader does not see the acknowledged write.
+    assert_eq!(read(&mut h, 2, "x"), Some(None));
+    assert_caught(&h.violations(), &[Property::Linearizable]);
+    let v = first_of(&found, Property::AckedWritesDurable);
+    assert_eq!((v.index, v.term), (Some(2), Some(2)), "{v:#?}");
+}
+
+#[test]
+fn ack_before_commit_correct_raft_is_silent() {
+    let (h, found) = ack_before_commit(Bugs::none());
+    assert_eq!(
+        client_oks(&h),
+        [],
+        "the write was never committed: no answer"
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+// ----- stale-read -------------------------------------------------------------------------
+
+/// A new client reads `key` at `node`; returns the answer, if one came.
+fn read(h: &mut Harness, node: NodeId, key: &str) -> Option<Option<String>> {
+    let world = h.world_mut();
+    let client = world.add_manual_client();
+    world.client_request(client, Op::Get { key: key.into() }, Some(node));
+    h.advance(SECOND);
+    h.events().into_iter().find_map(|e| match e.kind {
+        EventKind::ClientOk {
+            client: c, result, ..
+        } if c == client => Some(result),
+        _ => None,
+    })
+}
+
+/// StaleRead. Node 1 leads term 1 and commits x = 1. Cut off from the others, it
+/// still believes it leads while node 2 wins term 2 with node 3 and commits
+/// x = 2, acknowledged. Then a client reads x at node 1.
+fn stale_read(bugs: Bugs) -> (Harness, Option<Option<String>>) {
+    let mut h = harness(3, 7, bugs);
+    h.timeout(1);
+    h.pump(&[1, 2, 3], any);
+    assert_eq!(h.propose(1, put_op("x", "1")), Ok(2));
+    h.pump(&[1, 2, 3], any);
+    assert_eq!(client_oks(&h), [(2, None)]);
+    h.timeout(2);
+    h.pump(&[2, 3], any);
+    assert_eq!(h.role(2), Some((RoleKind::Leader, 2)));
+    assert_eq!(h.propose(2, put_op("x", "2")), Ok(4));
+    h.pump(&[2, 3], any);
+    assert_eq!(client_oks(&h), [(2, None), (4, Some("1".into()))]);
+    h.drop_held(); // node 1 hears none of it
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+    let answer = read(&mut h, 1, "x");
+    (h, answer)
+}
+
+#[test]
+fn stale_read_returns_an_overwritten_value_and_is_caught() {
+    let (mut h, answer) = stale_read(Bugs::none().with(Bug::StaleRead));
+    // x = 2 was acknowledged before the read began: x = 1 is stale.
+    assert_eq!(answer, Some(Some("1".into())));
+    // No log property breaks (the read is in no log); the clients' history does.
+    let found = h.violations();
+    assert_eq!(
+        properties(&found),
+        [Property::Linearizable].into(),
+        "{found:#?}"
+    );
+    let v = first_of(&found, Property::Linearizable);
+    assert!(v.explanation.contains("'x'"), "{v:#?}");
+}
+
+#[test]
+fn stale_read_correct_raft_does_not_answer_from_a_deposed_leader() {
+    let (mut h, answer) = stale_read(Bugs::none());
+    // The read went into node 1's log (index 3, term 1); it cannot commit there.
+    assert_eq!(answer, None);
+    assert_eq!(h.log_terms(1), [1, 1, 1]);
+    let found = h.violations();
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+// ----- reply-before-persist ----------------------------------------------------------------
+
+/// ReplyBeforePersist. Node 1 stands in term 1; node 2 grants it its vote and
+/// crashes before its next input, then restarts. Node 3 stands in term 1 too and
+/// asks node 2. Both candidates then get node 2's answers.
+fn reply_before_persist(bugs: Bugs) -> Harness {
+    let mut h = harness(3, 7, bugs);
+    h.timeout(1);
+    h.deliver_where(|m| m.from == 1 && m.to == 2)
+        .expect("node 1's RequestVote to node 2");
+    h.crash(2);
+    h.restart(2);
+    h.timeout(3);
+    h.deliver_where(|m| m.from == 3 && m.to == 2)
+        .expect("node 3's RequestVote to node 2");
+    h.pump(&[1, 2, 3], |m| {
+        m.from == 2 && matches!(m.body, MessageBody::RequestVoteReply { .. })
+    });
+    h
+}
+
+#[test]
+fn reply_before_persist_loses_a_vote_and_is_caught() {
+    let mut h = reply_before_persist(Bugs::none().with(Bug::ReplyBeforePersist));
+    // Node 2's vote for node 1 never reached its disk: it restarted in term 0
+    // and voted again in term 1, for node 3. Two leaders of term 1.
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+    assert_eq!(h.role(3), Some((RoleKind::Leader, 1)));
+    let found = h.violations();
+    assert_caught(&found, &[Property::ElectionSafety]);
+    let v = first_of(&found, Property::ElectionSafety);
+    assert_eq!(
+        (v.nodes.as_slice(), v.term),
+        (&[1, 3][..], Some(1)),
+        "{v:#?}"
+    );
+}
+
+#[test]
+fn reply_before_persist_correct_raft_is_silent() {
+    let mut h = reply_before_persist(Bugs::none());
+    // Node 2 came back with its vote for node 1 and refused node 3.
+    assert_eq!(h.role(1), Some((RoleKind::Leader, 1)));
+    assert_eq!(h.role(3), Some((RoleKind::Candidate, 1)));
     let found = h.violations();
     assert!(found.is_empty(), "{found:#?}");
 }

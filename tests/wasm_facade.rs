@@ -50,7 +50,7 @@ fn creates_a_cluster_from_a_config_object_or_nothing() {
     let d = Playground::new(JsValue::UNDEFINED).unwrap();
     assert_eq!(d.nodes(), 5);
     let bugs = js_sys::Array::from(&d.bugs().unwrap());
-    assert_eq!(bugs.length(), 6);
+    assert_eq!(bugs.length(), raft_playground::raft::Bug::ALL.len() as u32);
     assert_eq!(get(&bugs.get(0), "on").as_bool(), Some(false));
 }
 

@@ -14,16 +14,21 @@
 //! - Maps for the facts that must hold over the whole run: leader per term, vote
 //!   per (node, term), prefix hash per (index, term), first applied data per index,
 //!   acknowledged client writes per index.
+//! - The term of every Raft message on the wire, and per node the highest term
+//!   delivered to it: a node must never send below a term it has heard.
 //!
 //! Every event costs O(log n) (map look-ups, binary searches over prefix hashes),
 //! except that extending the committed prefix costs O(1) per new committed index.
 //! Logs are never rescanned.
 
+use crate::check::linearizable_watch::LinearizableWatch;
 use crate::check::shadow::{
     Committed, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of, to_usize,
 };
 use crate::event::describe;
-use crate::event::{Event, EventKind, Property, Violation};
+use crate::event::{
+    Address, Event, EventKind, MessageId, MessageKind, Payload, Property, Violation,
+};
 use crate::kv::ClientId;
 use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,6 +43,9 @@ struct NodeState {
     role: Option<RoleKind>,
     /// The term of the last `Role` event.
     role_term: Term,
+    /// The highest term of a Raft message delivered to the node (kept across
+    /// crashes: adopting it was persisted before the node sent anything).
+    heard_term: Term,
     /// The node's commit index (volatile: 0 after a crash), as judged so far.
     commit: LogIndex,
     /// A `Commit` not judged yet (see [`Checker::observe`]); 0 if none.
@@ -100,6 +108,11 @@ pub struct Checker {
     applied: BTreeMap<LogIndex, (u64, EntryData, NodeId)>,
     /// Every acknowledged write: (index, client, seq).
     acked: BTreeSet<(LogIndex, ClientId, u64)>,
+    /// Raft messages on the wire: id -> (receiver, term). Removed when delivered
+    /// or dropped.
+    wire: BTreeMap<MessageId, (NodeId, Term)>,
+    /// The clients' history, judged for linearizability at [`Checker::flush`].
+    linearizable: LinearizableWatch,
     /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
     pending: Option<(NodeId, Time)>,
     /// Every [`Key`] found so far, [`stored`].
@@ -139,6 +152,7 @@ impl Checker {
                 self.judge_pending(&mut out);
             }
         }
+        self.linearizable.observe(event);
         match &event.kind {
             EventKind::HardState {
                 node,
@@ -166,6 +180,33 @@ impl Checker {
                 self.acked.insert((*index, *client, *seq));
                 self.check_ack(&mut out, t, *index, *client, *seq);
             }
+            EventKind::Send {
+                id,
+                from,
+                to: Address::Node(to),
+                message: Payload::Raft(msg),
+                ..
+            } => {
+                if let Address::Node(from) = from {
+                    let kind = MessageKind::of_raft(&msg.body).name();
+                    self.on_raft_send(&mut out, t, *from, msg.term, kind);
+                }
+                self.wire.insert(*id, (*to, msg.term));
+            }
+            EventKind::Duplicate { id, copy, .. } => {
+                if let Some(&sent) = self.wire.get(id) {
+                    self.wire.insert(*copy, sent);
+                }
+            }
+            EventKind::Deliver { id } => {
+                if let Some((to, term)) = self.wire.remove(id) {
+                    let ns = self.node_mut(to);
+                    ns.heard_term = ns.heard_term.max(term);
+                }
+            }
+            EventKind::Drop { id, .. } => {
+                self.wire.remove(id);
+            }
             EventKind::Crash { node } => {
                 let ns = self.node_mut(*node);
                 ns.role = None;
@@ -188,12 +229,34 @@ impl Checker {
     }
 
     /// Judges a `Commit` still waiting for the rest of its `Ready` (see
-    /// [`Checker::observe`]); call it at the end of a run. Returns what it revealed.
+    /// [`Checker::observe`]), and the linearizability of the keys whose client
+    /// history changed since the last flush; call it at the end of a run. Returns
+    /// what it revealed.
     pub fn flush(&mut self) -> Vec<Violation> {
         let mut out = Vec::new();
         self.judge_pending(&mut out);
+        self.judge_linearizable(&mut out);
         self.violations.extend(out.iter().cloned());
         out
+    }
+
+    /// Reports each key newly found non-linearizable, with its smallest failing
+    /// sub-history in the explanation.
+    fn judge_linearizable(&mut self, out: &mut Vec<Violation>) {
+        let failures = self.linearizable.judge();
+        // Dedupe key: the failing key's rank among all keys found failing so far.
+        let before = self.linearizable.failed_keys() - failures.len();
+        for (i, failure) in failures.into_iter().enumerate() {
+            let key = (Property::Linearizable, (before + i) as u64, 0);
+            let size = failure.core.len() + failure.writes.len();
+            let total = failure.key_operations;
+            self.report(out, key, failure.detected_at(), vec![], None, None, || {
+                format!(
+                    "{} (the {size} of the {total} operations on key '{}' that cannot be linearized)",
+                    failure.explanation, failure.key
+                )
+            });
+        }
     }
 
     /// Every violation reported so far, in the order found.
@@ -269,6 +332,34 @@ impl Checker {
                 Some(_) => {}
             }
         }
+    }
+
+    /// A node sends a Raft message of `term`: never below a term it has heard.
+    fn on_raft_send(
+        &mut self,
+        out: &mut Vec<Violation>,
+        t: Time,
+        node: NodeId,
+        term: Term,
+        kind: &str,
+    ) {
+        let heard = self.node_mut(node).heard_term;
+        if term >= heard {
+            return;
+        }
+        self.report(
+            out,
+            (Property::HigherTermAdopted, node, term),
+            t,
+            vec![node],
+            None,
+            Some(term),
+            || {
+                format!(
+                    "Node {node} sent {kind} in term {term} after it had received a message of term {heard}."
+                )
+            },
+        );
     }
 
     fn on_role(

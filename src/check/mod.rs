@@ -4,7 +4,9 @@
 //! - [`Checker`]: the continuous safety checker (Election Safety, Leader
 //!   Append-Only, Log Matching, Leader Completeness, State Machine Safety, terms
 //!   never decrease, one vote per term, committed entries never change,
-//!   acknowledged writes are durable). O(log n) work per event.
+//!   acknowledged writes are durable, a higher term is adopted at once; and,
+//!   judged at [`Checker::flush`], linearizability of the clients' history).
+//!   O(log n) work per event.
 //! - [`LivenessWatch`]: the liveness verdict of a sweep (a leader and completed
 //!   client requests after the final heal).
 //!
@@ -18,6 +20,7 @@
 
 mod checker;
 pub mod linearizability;
+mod linearizable_watch;
 pub mod liveness;
 mod shadow;
 

@@ -38,6 +38,9 @@ pub enum Payload {
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ClientOutcome {
     /// Committed and applied at `index`; `result` as the state machine returned it.
+    /// (Broken-rule toggles break this promise: `ack-before-commit` answers with
+    /// the appended index and the result the leader's state machine would give
+    /// then; `stale-read` answers a read from the state machine with index 0.)
     Ok { index: LogIndex, result: OpResult },
     /// This node is not the leader; try `leader_hint` if known.
     NotLeader { leader_hint: Option<NodeId> },

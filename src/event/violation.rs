@@ -16,6 +16,12 @@ pub enum Property {
     OneVotePerTerm,
     CommittedEntriesStable,
     AckedWritesDurable,
+    /// A node that received a message of term T never sends one of a lower term
+    /// (Figure 2: a higher term in any request or reply is adopted at once).
+    HigherTermAdopted,
+    /// The clients' history (invokes, answers, requests never answered) is
+    /// linearizable, key by key. Judged at `Checker::flush`.
+    Linearizable,
     /// Sweeps only: after the final heal a leader exists and client requests complete.
     Liveness,
 }
@@ -41,6 +47,8 @@ impl Property {
             Property::OneVotePerTerm => "One vote per term",
             Property::CommittedEntriesStable => "Committed entries never change",
             Property::AckedWritesDurable => "Acknowledged writes are durable",
+            Property::HigherTermAdopted => "A higher term is adopted at once",
+            Property::Linearizable => "Linearizability",
             Property::Liveness => "Liveness",
         }
     }

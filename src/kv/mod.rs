@@ -63,6 +63,19 @@ impl KvStore {
         result
     }
 
+    /// What [`KvStore::apply`] would return for `cmd` now, without applying it:
+    /// the first result for a duplicate, else the key's current value (the value
+    /// read by a `Get`, the previous value for a `Put` or `Delete`).
+    pub fn preview(&self, cmd: &Command) -> OpResult {
+        if let Some((last_seq, result)) = self.sessions.get(&cmd.client)
+            && cmd.seq <= *last_seq
+        {
+            return result.clone();
+        }
+        let (Op::Put { key, .. } | Op::Delete { key } | Op::Get { key }) = &cmd.op;
+        self.data.get(key).cloned()
+    }
+
     pub fn get(&self, key: &str) -> Option<&String> {
         self.data.get(key)
     }
@@ -100,7 +113,9 @@ mod tests {
     fn retried_request_applies_once() {
         let mut kv = KvStore::new();
         assert_eq!(kv.apply(&put(1, 1, "x", "a")), None);
+        assert_eq!(kv.preview(&put(2, 1, "x", "b")), Some("a".into()));
         assert_eq!(kv.apply(&put(2, 1, "x", "b")), Some("a".into()));
+        assert_eq!(kv.preview(&put(1, 1, "x", "a")), None, "a duplicate");
         // Client 1 retries its seq 1: no effect, same answer as the first time.
         assert_eq!(kv.apply(&put(1, 1, "x", "a")), None);
         assert_eq!(kv.get("x"), Some(&"b".to_string()));

@@ -21,16 +21,28 @@ pub enum Bug {
     CommitWithoutMin,
     /// Ignore a higher term carried by a reply (a stale leader keeps acting).
     IgnoreHigherTermReply,
+    /// The leader answers a client as soon as it appends the command, before it
+    /// is committed and applied ("the leader wrote it locally" taken for "committed").
+    AckBeforeCommit,
+    /// A leader answers `get` from its own state machine at once, without the log
+    /// and without confirming that it is still the leader.
+    StaleRead,
+    /// A server sends a node's messages before writing its `Ready` to disk; the write
+    /// lands only at the node's next input, so a crash in between loses it.
+    ReplyBeforePersist,
 }
 
 impl Bug {
-    pub const ALL: [Bug; 6] = [
+    pub const ALL: [Bug; 9] = [
         Bug::CommitOldTerm,
         Bug::ForgetVote,
         Bug::VoteWithoutLogCheck,
         Bug::TruncateMatching,
         Bug::CommitWithoutMin,
         Bug::IgnoreHigherTermReply,
+        Bug::AckBeforeCommit,
+        Bug::StaleRead,
+        Bug::ReplyBeforePersist,
     ];
 
     /// The name used on the command line, in links and in the page.
@@ -42,6 +54,9 @@ impl Bug {
             Bug::TruncateMatching => "truncate-matching",
             Bug::CommitWithoutMin => "commit-without-min",
             Bug::IgnoreHigherTermReply => "ignore-higher-term-reply",
+            Bug::AckBeforeCommit => "ack-before-commit",
+            Bug::StaleRead => "stale-read",
+            Bug::ReplyBeforePersist => "reply-before-persist",
         }
     }
 
@@ -65,6 +80,15 @@ impl Bug {
             }
             Bug::IgnoreHigherTermReply => {
                 "a leader ignores a higher term in a reply: a stale leader keeps acting after it was replaced"
+            }
+            Bug::AckBeforeCommit => {
+                "the leader acknowledges a write once it is in its own log, not once committed: a leader change loses it"
+            }
+            Bug::StaleRead => {
+                "a leader answers reads from its own state machine without the log: a deposed leader returns stale values"
+            }
+            Bug::ReplyBeforePersist => {
+                "votes and acknowledgements are sent before they are on disk: a crash takes them back (two votes in a term)"
             }
         }
     }

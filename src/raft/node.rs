@@ -568,7 +568,15 @@ impl Node {
                 None => rejected_index,
             };
             // Back off by at least one, but never to or below what is known to match.
-            pr.next_index = next.min(pr.next_index - 1).max(pr.match_index + 1);
+            let backed_off = next.min(pr.next_index - 1).max(pr.match_index + 1);
+            if backed_off == pr.next_index {
+                // The follower rejects what it acknowledged as matching: it lost
+                // entries it had promised (only a broken rule does that, e.g.
+                // reply-before-persist). Nothing to back off to; resending at once
+                // would loop forever at zero latency, so leave it to the heartbeat.
+                return;
+            }
+            pr.next_index = backed_off;
             self.send_append_entries(follower);
         }
     }

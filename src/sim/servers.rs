@@ -6,8 +6,10 @@
 //! timer, a crash) leaves the events, messages and timers it caused in order,
 //! for the world to carry out after [`Servers::take_effects`].
 
-use crate::kv::{ClientId, Command, KvStore};
-use crate::raft::{Bugs, EntryData, Node, NodeId, PersistentState, ProposeError, RoleKind, Time};
+use crate::kv::{ClientId, Command, KvStore, Op};
+use crate::raft::{
+    Bug, Bugs, EntryData, Node, NodeId, PersistOp, PersistentState, ProposeError, RoleKind, Time,
+};
 use crate::rng::Rng;
 use crate::sim::config::SimConfig;
 use crate::sim::effect::{Effect, Envelope};
@@ -23,6 +25,10 @@ pub struct Server {
     pub node: Option<Node>,
     /// Stable storage: survives crashes. Updated from `Ready::persist` before any send.
     pub disk: PersistentState,
+    /// Writes handed to the disk but not on it yet: they land at the node's next
+    /// input, and a crash loses them. Invariant: empty unless
+    /// [`Bug::ReplyBeforePersist`] is on (or was, until the next input).
+    unsynced: Vec<PersistOp>,
     /// The state machine: volatile, rebuilt by re-applying the log after a restart.
     pub kv: KvStore,
     /// Client requests this node proposed and will answer once applied: client -> seq.
@@ -92,6 +98,7 @@ impl Servers {
             id,
             node: Some(node),
             disk,
+            unsynced: Vec::new(),
             kv: KvStore::new(),
             pending: BTreeMap::new(),
             timer_generation: 0,
@@ -106,6 +113,7 @@ impl Servers {
     pub fn crash(&mut self, id: NodeId) {
         let server = self.server_mut(id);
         server.node = None;
+        server.unsynced.clear(); // never reached the disk
         server.kv = KvStore::new();
         server.pending.clear();
         server.timer_generation += 1;
@@ -187,17 +195,43 @@ impl Servers {
                 self.after_input(id, now);
             }
             Payload::ClientRequest { client, seq, op } => {
-                let Some(node) = self.server_mut(id).node.as_mut() else {
+                let server = self.server_mut(id);
+                let Some(node) = server.node.as_mut() else {
                     return;
                 };
                 let command = Command { client, seq, op };
-                let outcome = match node.propose(now, command) {
-                    Ok(_) => {
-                        self.server_mut(id).pending.insert(client, seq);
-                        None
-                    }
-                    Err(ProposeError::NotLeader { leader_hint }) => {
-                        Some(ClientOutcome::NotLeader { leader_hint })
+                let bugs = node.bugs();
+                let outcome = if bugs.is_on(Bug::StaleRead)
+                    && node.role_kind() == RoleKind::Leader
+                    && matches!(command.op, Op::Get { .. })
+                {
+                    // BROKEN RULE (StaleRead): a read must go through the log (or
+                    // the leader must first confirm with a majority that it still
+                    // leads); here it reads its own state machine at once. Index 0:
+                    // the answer comes from no log entry.
+                    let result = server.kv.preview(&command);
+                    Some(ClientOutcome::Ok { index: 0, result })
+                } else {
+                    // With AckBeforeCommit, the result the state machine would give
+                    // now (the entries before it may not be applied yet).
+                    let early = bugs
+                        .is_on(Bug::AckBeforeCommit)
+                        .then(|| server.kv.preview(&command));
+                    match node.propose(now, command) {
+                        // BROKEN RULE (AckBeforeCommit): a client may be answered only
+                        // once its entry is committed and applied; here "in the
+                        // leader's log" is taken for "committed".
+                        Ok(index) if early.is_some() => Some(ClientOutcome::Ok {
+                            index,
+                            result: early.flatten(),
+                        }),
+                        Ok(_) => {
+                            server.pending.insert(client, seq);
+                            None
+                        }
+                        Err(ProposeError::NotLeader { leader_hint }) => {
+                            Some(ClientOutcome::NotLeader { leader_hint })
+                        }
                     }
                 };
                 self.after_input(id, now);
@@ -220,11 +254,19 @@ impl Servers {
         let Some(node) = self.server_mut(id).node.as_mut() else {
             return;
         };
+        let write_late = node.bugs().is_on(Bug::ReplyBeforePersist);
         let ready = node.take_ready();
+        // What the previous input left unwritten lands first (ReplyBeforePersist).
+        let unsynced = std::mem::take(&mut self.server_mut(id).unsynced);
+        self.write_to_disk(id, unsynced);
         // 1. Persist before send.
-        for op in ready.persist {
-            self.server_mut(id).disk.apply(&op);
-            self.emit(EventKind::persisted(id, op));
+        if write_late {
+            // BROKEN RULE (ReplyBeforePersist): the writes must be on disk before
+            // any message goes out; here they land only at the node's next input,
+            // after the votes and acknowledgements that promise them.
+            self.server_mut(id).unsynced = ready.persist;
+        } else {
+            self.write_to_disk(id, ready.persist);
         }
         for ev in ready.events {
             self.emit(EventKind::from_node(id, ev));
@@ -250,6 +292,14 @@ impl Servers {
             }
         }
         self.arm_timer(id, now);
+    }
+
+    /// Writes `ops` to the node's stable storage, in order, each with its event.
+    fn write_to_disk(&mut self, id: NodeId, ops: Vec<PersistOp>) {
+        for op in ops {
+            self.server_mut(id).disk.apply(&op);
+            self.emit(EventKind::persisted(id, op));
+        }
     }
 
     /// Applies `cmd` to the node's state machine; returns the reply to send if
