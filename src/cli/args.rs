@@ -39,6 +39,10 @@ pub enum Faults {
     /// The sweep's random fault schedule for this seed (crashes, partitions, cuts,
     /// forced timeouts, network changes, then a heal phase; liveness is judged).
     Random,
+    /// The swarm for this seed (`sweep --swarm`): cluster size, timing, network,
+    /// clients and fault patterns all drawn from the seed, with reactive faults;
+    /// --nodes, --loss, --dup, --latency and --clients are ignored.
+    Swarm,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -109,6 +113,19 @@ pub struct SweepArgs {
     /// Worker threads (default: every core).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub jobs: Option<u64>,
+    /// Swarm testing: every knob (cluster size 3-7, timeouts, network, clients,
+    /// fault mix) and reactive fault patterns drawn from the seed (--nodes is ignored).
+    #[arg(long)]
+    pub swarm: bool,
+    /// Run only shard K of N (K/N): the seeds s of the range with s % N == K - 1.
+    #[arg(long, value_name = "K/N", value_parser = crate::cli::sweep::parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Print a JSON summary on stdout instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Stop at the first violating seed.
+    #[arg(long)]
+    pub stop_at_first: bool,
 }
 
 /// `30s`, `500ms`, `2m`, `1500us` (also `µs`, `h`; a bare number is refused).

@@ -130,6 +130,9 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
     if let Some(j) = a.jobs {
         options.jobs = j as usize;
     }
+    options.swarm = a.swarm;
+    options.shard = a.shard;
+    options.stop_at_first = a.stop_at_first;
     if let Err(e) = options.sweep_config().sim_config(0).validate() {
         eprintln!("error: {e}");
         return EXIT_USAGE;
@@ -153,6 +156,9 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
             }
         },
         |o| {
+            if a.json {
+                return;
+            }
             clear_bar();
             print!("{}", sweep::describe_seed(&options, o));
             let _ = std::io::stdout().flush();
@@ -175,6 +181,10 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
         options.jobs
     );
     let v = summary.violations();
+    if a.json {
+        println!("{}", sweep::json_summary(&options, &summary));
+        return if v > 0 { EXIT_VIOLATIONS } else { EXIT_OK };
+    }
     if !summary.violating.is_empty() {
         println!("violating seeds: {}", summary.violating.len());
     }
