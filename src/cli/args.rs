@@ -26,6 +26,9 @@ pub enum Command {
     Run(RunArgs),
     /// Run many seeds with random fault schedules; report every violating seed.
     Sweep(SweepArgs),
+    /// Shrink a violating run (a sweep seed, or a LINK) to a minimal scenario link
+    /// that still breaks the same property.
+    Shrink(ShrinkArgs),
     /// List the broken-rule toggles (for --bug).
     Bugs,
     /// List the preset scenarios (for `run --preset ID`), each with its link.
@@ -126,6 +129,28 @@ pub struct SweepArgs {
     /// Stop at the first violating seed.
     #[arg(long)]
     pub stop_at_first: bool,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ShrinkArgs {
+    /// The sweep seed to shrink.
+    #[arg(long, conflicts_with = "link")]
+    pub seed: Option<u64>,
+    /// Cluster size of a random-sweep seed (ignored with --swarm).
+    #[arg(long, default_value_t = 5, value_parser = parse_nodes)]
+    pub nodes: usize,
+    /// Turn a broken-rule toggle on (repeatable), as in the sweep that found the seed.
+    #[arg(long = "bug", value_name = "NAME", value_parser = parse_bug)]
+    pub bugs: Vec<Bug>,
+    /// The seed comes from `sweep --swarm`.
+    #[arg(long)]
+    pub swarm: bool,
+    /// Simulated time of the seed's run (as given to the sweep).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub duration: Time,
+    /// Or a scenario link (quote it in the shell) to shrink instead of a seed.
+    #[arg(value_name = "LINK")]
+    pub link: Option<String>,
 }
 
 /// `30s`, `500ms`, `2m`, `1500us` (also `µs`, `h`; a bare number is refused).

@@ -1,4 +1,4 @@
-//! The native command line (`raft-playground run | sweep | bugs`). The logic lives
+//! The native command line (`raft-playground run | sweep | shrink | bugs`). The logic lives
 //! in library functions ([`run::run`], [`sweep::sweep`]) so tests can call it;
 //! [`main`] only parses, prints and picks the exit code.
 //!
@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod run;
+pub mod shrink;
 pub mod sweep;
 
 use crate::raft::{Bug, Bugs};
@@ -45,6 +46,7 @@ where
     match cli.command {
         Command::Run(a) => cmd_run(&a),
         Command::Sweep(a) => cmd_sweep(&a),
+        Command::Shrink(a) => shrink::cmd_shrink(&a),
         Command::Bugs => {
             print!("{}", bugs_text());
             EXIT_OK

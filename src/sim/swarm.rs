@@ -329,11 +329,11 @@ impl Reactor {
                 continue;
             }
             let before = before.unwrap_or_default();
-            if now_seen.commit > before.commit && self.rng.chance(r.crash_after_commit) {
-                self.crash(&mut planned, id, now);
-            } else if now_seen.last_index > before.last_index
-                && self.rng.chance(r.crash_after_append)
-            {
+            // A commit first (the Figure 8 moment), else an append.
+            let crash = (now_seen.commit > before.commit && self.rng.chance(r.crash_after_commit))
+                || (now_seen.last_index > before.last_index
+                    && self.rng.chance(r.crash_after_append));
+            if crash {
                 self.crash(&mut planned, id, now);
             }
         }
