@@ -26,6 +26,9 @@ pub enum Command {
     Run(RunArgs),
     /// Run many seeds with random fault schedules; report every violating seed.
     Sweep(SweepArgs),
+    /// Shrink a violating run (a sweep seed, or a LINK) to a minimal scenario link
+    /// that still breaks the same property.
+    Shrink(ShrinkArgs),
     /// List the broken-rule toggles (for --bug).
     Bugs,
     /// List the preset scenarios (for `run --preset ID`), each with its link.
@@ -39,6 +42,10 @@ pub enum Faults {
     /// The sweep's random fault schedule for this seed (crashes, partitions, cuts,
     /// forced timeouts, network changes, then a heal phase; liveness is judged).
     Random,
+    /// The swarm for this seed (`sweep --swarm`): cluster size, timing, network,
+    /// clients and fault patterns all drawn from the seed, with reactive faults;
+    /// --nodes, --loss, --dup, --latency and --clients are ignored.
+    Swarm,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -109,6 +116,41 @@ pub struct SweepArgs {
     /// Worker threads (default: every core).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub jobs: Option<u64>,
+    /// Swarm testing: every knob (cluster size 3-7, timeouts, network, clients,
+    /// fault mix) and reactive fault patterns drawn from the seed (--nodes is ignored).
+    #[arg(long)]
+    pub swarm: bool,
+    /// Run only shard K of N (K/N): the seeds s of the range with s % N == K - 1.
+    #[arg(long, value_name = "K/N", value_parser = crate::cli::sweep::parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Print a JSON summary on stdout instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Stop at the first violating seed.
+    #[arg(long)]
+    pub stop_at_first: bool,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ShrinkArgs {
+    /// The sweep seed to shrink.
+    #[arg(long, conflicts_with = "link")]
+    pub seed: Option<u64>,
+    /// Cluster size of a random-sweep seed (ignored with --swarm).
+    #[arg(long, default_value_t = 5, value_parser = parse_nodes)]
+    pub nodes: usize,
+    /// Turn a broken-rule toggle on (repeatable), as in the sweep that found the seed.
+    #[arg(long = "bug", value_name = "NAME", value_parser = parse_bug)]
+    pub bugs: Vec<Bug>,
+    /// The seed comes from `sweep --swarm`.
+    #[arg(long)]
+    pub swarm: bool,
+    /// Simulated time of the seed's run (as given to the sweep).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub duration: Time,
+    /// Or a scenario link (quote it in the shell) to shrink instead of a seed.
+    #[arg(value_name = "LINK")]
+    pub link: Option<String>,
 }
 
 /// `30s`, `500ms`, `2m`, `1500us` (also `µs`, `h`; a bare number is refused).

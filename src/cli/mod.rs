@@ -1,4 +1,4 @@
-//! The native command line (`raft-playground run | sweep | bugs`). The logic lives
+//! The native command line (`raft-playground run | sweep | shrink | bugs`). The logic lives
 //! in library functions ([`run::run`], [`sweep::sweep`]) so tests can call it;
 //! [`main`] only parses, prints and picks the exit code.
 //!
@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod run;
+pub mod shrink;
 pub mod sweep;
 
 use crate::raft::{Bug, Bugs};
@@ -45,6 +46,7 @@ where
     match cli.command {
         Command::Run(a) => cmd_run(&a),
         Command::Sweep(a) => cmd_sweep(&a),
+        Command::Shrink(a) => shrink::cmd_shrink(&a),
         Command::Bugs => {
             print!("{}", bugs_text());
             EXIT_OK
@@ -130,6 +132,9 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
     if let Some(j) = a.jobs {
         options.jobs = j as usize;
     }
+    options.swarm = a.swarm;
+    options.shard = a.shard;
+    options.stop_at_first = a.stop_at_first;
     if let Err(e) = options.sweep_config().sim_config(0).validate() {
         eprintln!("error: {e}");
         return EXIT_USAGE;
@@ -153,6 +158,9 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
             }
         },
         |o| {
+            if a.json {
+                return;
+            }
             clear_bar();
             print!("{}", sweep::describe_seed(&options, o));
             let _ = std::io::stdout().flush();
@@ -175,6 +183,10 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
         options.jobs
     );
     let v = summary.violations();
+    if a.json {
+        println!("{}", sweep::json_summary(&options, &summary));
+        return if v > 0 { EXIT_VIOLATIONS } else { EXIT_OK };
+    }
     if !summary.violating.is_empty() {
         println!("violating seeds: {}", summary.violating.len());
     }

@@ -6,7 +6,8 @@ use crate::present::describe::{self, millis};
 use crate::raft::{Bugs, NodeId, RoleKind, Term, Time};
 use crate::scenario::{Scenario, presets};
 use crate::sim::config::{ClientConfig, SimConfig, TraceMode};
-use crate::sim::sweep::{Ended, SweepConfig, drive, finish_seed, prepare_seed_with};
+use crate::sim::swarm::SwarmPlan;
+use crate::sim::sweep::{Ended, SweepConfig, drive_mut, finish_seed, prepare_seed_with};
 use crate::sim::world::World;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -126,6 +127,8 @@ impl RunOptions {
         }
         let mut config = match self.faults {
             Faults::Random => self.sweep_config().sim_config(self.seed),
+            // The swarm draws every knob from the seed: no override applies.
+            Faults::Swarm => return self.swarm_plan().sim,
             Faults::None => SimConfig {
                 nodes: self.nodes,
                 seed: self.seed,
@@ -139,6 +142,11 @@ impl RunOptions {
         };
         self.apply_overrides(&mut config);
         config
+    }
+
+    /// The swarm plan `--faults swarm` runs (the same as `sweep --swarm` draws).
+    pub fn swarm_plan(&self) -> SwarmPlan {
+        SwarmPlan::draw(self.seed, self.bugs, self.duration)
     }
 
     fn apply_overrides(&self, config: &mut SimConfig) {
@@ -165,6 +173,18 @@ impl RunOptions {
                 s.named,
                 format_duration(self.duration)
             );
+        }
+        if self.faults == Faults::Swarm {
+            // The seed draws the cluster: only the seed, length and toggles matter.
+            let mut s = format!(
+                "raft-playground run --seed {} --duration {} --faults swarm",
+                self.seed,
+                format_duration(self.duration)
+            );
+            for b in self.bugs.enabled() {
+                let _ = write!(s, " --bug {}", b.name());
+            }
+            return s;
         }
         let mut s = format!(
             "raft-playground run --seed {} --nodes {} --duration {}",
@@ -318,6 +338,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
     };
     let config = options.sim_config();
     let sweep = options.sweep_config();
+    let swarm = (options.scenario.is_none() && options.faults == Faults::Swarm)
+        .then(|| options.swarm_plan());
+    let mut reactor = None;
     let mut world = match (&options.scenario, options.faults) {
         // Every action of the scenario scheduled: the same run as the page's.
         (Some(s), _) => s
@@ -326,6 +349,13 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
             .map_err(|e| e.to_string())?,
         // Exactly what a sweep runs for this seed (plus any explicit overrides).
         (None, Faults::Random) => prepare_seed_with(&sweep, config.clone(), mode, RECENT)?,
+        // Exactly what `sweep --swarm` runs for this seed, reactions included.
+        (None, Faults::Swarm) => {
+            let plan = swarm.as_ref().expect("drawn above");
+            let (world, r) = plan.prepare(mode, RECENT)?;
+            reactor = Some(r);
+            world
+        }
         (None, Faults::None) => World::new(config.clone(), mode, RECENT)?,
     };
     let mut stats = RunStats::default();
@@ -340,11 +370,22 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
         seen = trace.event_count();
     };
     take_new(&world, &mut stats);
-    let (ended, mut violations) = drive(&mut world, options.duration, false, |w| {
+    let (ended, mut violations) = drive_mut(&mut world, options.duration, false, |w| {
+        if let Some(r) = reactor.as_mut() {
+            r.after_step(w);
+        }
         take_new(w, &mut stats)
     });
-    if options.faults == Faults::Random && ended == Ended::Completed {
-        violations.extend(finish_seed(&sweep, &mut world));
+    if ended == Ended::Completed && options.scenario.is_none() {
+        match &swarm {
+            Some(plan) => {
+                violations.extend(world.finish_liveness(options.duration, plan.liveness_bound()))
+            }
+            None if options.faults == Faults::Random => {
+                violations.extend(finish_seed(&sweep, &mut world))
+            }
+            None => {}
+        }
     }
     // Requests still unanswered are reported as failed (client_fail events) —
     // except for a scenario, whose trace hash must equal the page's at that time.
@@ -425,6 +466,16 @@ impl RunReport {
                     sc.scenario.actions.len()
                 ),
                 (None, Faults::None) => "none".to_string(),
+                (None, Faults::Swarm) => format!(
+                    "swarm (heal at {}); {} crashes, {} restarts, {} partitions, {} cuts, {} heals, {} forced timeouts",
+                    format_duration(self.options.swarm_plan().heal_at),
+                    s.crashes,
+                    s.restarts,
+                    s.partitions,
+                    s.cuts,
+                    s.heals,
+                    s.forced_timeouts
+                ),
                 (None, Faults::Random) => format!(
                     "random (heal at {}); {} crashes, {} restarts, {} partitions, {} cuts, {} heals, {} forced timeouts",
                     format_duration(self.options.sweep_config().fault_plan().heal_at),

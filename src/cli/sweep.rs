@@ -6,6 +6,7 @@ use crate::cli::run::{RunOptions, sweep_config};
 use crate::present::describe;
 use crate::raft::{Bugs, Time};
 use crate::sim::config::TraceMode;
+use crate::sim::swarm::run_swarm_seed;
 use crate::sim::sweep::{SeedOutcome, SweepConfig, run_seed_with};
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
@@ -23,6 +24,11 @@ pub struct SweepOptions {
     pub jobs: usize,
     /// Stop at the first violating seed (the lowest one: every seed below it is run).
     pub stop_at_first: bool,
+    /// Swarm testing (every knob and fault pattern drawn from the seed) instead
+    /// of the random fault schedule.
+    pub swarm: bool,
+    /// Run only this shard's seeds: `(k, n)` takes every seed `s` with `s % n == k - 1`.
+    pub shard: Option<(u64, u64)>,
 }
 
 impl SweepOptions {
@@ -34,6 +40,8 @@ impl SweepOptions {
             duration,
             jobs: default_jobs(),
             stop_at_first: false,
+            swarm: false,
+            shard: None,
         }
     }
 
@@ -45,9 +53,84 @@ impl SweepOptions {
     pub fn reproduce(&self, seed: u64) -> String {
         let mut o = RunOptions::new(seed, self.nodes, self.duration);
         o.bugs = self.bugs;
-        o.faults = Faults::Random;
+        o.faults = if self.swarm {
+            Faults::Swarm
+        } else {
+            Faults::Random
+        };
         o.command_line()
     }
+
+    /// The seeds this sweep runs, in order: the range, or this shard's part of it.
+    pub fn seed_list(&self) -> SeedList {
+        let (k, n) = self.shard.unwrap_or((1, 1));
+        SeedList {
+            range: self.seeds.clone(),
+            shard: k - 1,
+            shards: n,
+        }
+    }
+
+    /// Runs one seed as this sweep does.
+    pub fn run_seed(&self, config: &SweepConfig, seed: u64) -> SeedOutcome {
+        if self.swarm {
+            run_swarm_seed(seed, self.bugs, self.duration, TraceMode::Off, true)
+        } else {
+            run_seed_with(config, seed, TraceMode::Off, true)
+        }
+        .expect("validated before the sweep")
+    }
+}
+
+/// The seeds of one shard of a range: shard `k` of `n` (0-based here) holds every
+/// seed `s` of the range with `s % n == k`, so the `n` shards of a range are
+/// disjoint and together hold every seed exactly once, whatever the range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedList {
+    pub range: RangeInclusive<u64>,
+    pub shard: u64,
+    pub shards: u64,
+}
+
+impl SeedList {
+    /// The first seed of the range that belongs to this shard, if any.
+    fn first(&self) -> Option<u64> {
+        let start = *self.range.start();
+        let offset = (self.shard + self.shards - start % self.shards) % self.shards;
+        start.checked_add(offset).filter(|s| s <= self.range.end())
+    }
+
+    /// How many seeds the shard holds.
+    pub fn len(&self) -> u64 {
+        self.first()
+            .map_or(0, |f| (self.range.end() - f) / self.shards + 1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th seed of the shard (`i < len()`).
+    pub fn nth(&self, i: u64) -> u64 {
+        self.first().expect("a non-empty shard") + i * self.shards
+    }
+
+    /// Every seed of the shard, in order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.len()).map(|i| self.nth(i))
+    }
+}
+
+/// Parses `K/N` (1 <= K <= N): the K-th of N shards.
+pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("'{s}' is not a shard: use K/N with 1 <= K <= N, e.g. 3/8");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: u64 = k.trim().parse().map_err(|_| bad())?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// Every core this process may use.
@@ -94,16 +177,15 @@ pub fn sweep(
 ) -> Result<SweepSummary, String> {
     let config = options.sweep_config();
     config.sim_config(*options.seeds.start()).validate()?;
-    let start = *options.seeds.start();
-    let last = options
-        .seeds
-        .end()
-        .checked_sub(start)
-        .ok_or("empty seed range")?;
-    if last >= u64::MAX / 2 {
+    let seeds = options.seed_list();
+    if seeds.range.end() - seeds.range.start() >= u64::MAX / 2 {
         return Err("seed range too large".into());
     }
-    let total = last + 1;
+    let total = seeds.len();
+    if total == 0 {
+        return Err("this shard holds no seed of the range".into());
+    }
+    let last = total - 1;
     let began = Instant::now();
     // Workers take seed offsets in order from `next`; with stop_at_first, `first_bad`
     // is the lowest violating offset found so far and nobody starts a seed above it.
@@ -121,7 +203,7 @@ pub fn sweep(
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let tx = tx.clone();
-            let (next, first_bad, config) = (&next, &first_bad, &config);
+            let (next, first_bad, config, seeds) = (&next, &first_bad, &config, &seeds);
             let stop = options.stop_at_first;
             scope.spawn(move || {
                 loop {
@@ -129,8 +211,7 @@ pub fn sweep(
                     if i > last || (stop && i > first_bad.load(Ordering::Relaxed)) {
                         break;
                     }
-                    let outcome = run_seed_with(config, start + i, TraceMode::Off, true)
-                        .expect("validated before the sweep");
+                    let outcome = options.run_seed(config, seeds.nth(i));
                     if stop && !outcome.violations.is_empty() {
                         first_bad.fetch_min(i, Ordering::Relaxed);
                     }
@@ -238,4 +319,37 @@ pub fn progress_bar(p: Progress, elapsed: Duration) -> String {
         rate,
         eta
     )
+}
+
+/// The JSON summary of a sweep (`sweep --json`): what ran, every violation with
+/// its seed, property and reproduce command, and the rate.
+pub fn json_summary(options: &SweepOptions, summary: &SweepSummary) -> String {
+    let secs = summary.elapsed.as_secs_f64();
+    let violations: Vec<serde_json::Value> = summary
+        .violating
+        .iter()
+        .flat_map(|o| {
+            o.violations.iter().map(move |v| {
+                serde_json::json!({
+                    "seed": o.seed,
+                    "property": v.property.name(),
+                    "time_us": v.time,
+                    "explanation": v.explanation,
+                    "reproduce": options.reproduce(o.seed),
+                })
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "seeds": format!("{}..{}", options.seeds.start(), options.seeds.end()),
+        "shard": options.shard.map(|(k, n)| format!("{k}/{n}")),
+        "mode": if options.swarm { "swarm" } else { "random" },
+        "bugs": options.bugs.enabled().iter().map(|b| b.name()).collect::<Vec<_>>(),
+        "seeds_run": summary.swept,
+        "violating_seeds": summary.violating.iter().map(|o| o.seed).collect::<Vec<_>>(),
+        "violations": violations,
+        "elapsed_s": secs,
+        "seeds_per_s": summary.swept as f64 / secs.max(1e-9),
+    });
+    serde_json::to_string_pretty(&value).expect("plain JSON values serialise")
 }

@@ -13,6 +13,7 @@ pub mod observers;
 pub mod queue;
 pub mod scripted;
 pub mod servers;
+pub mod swarm;
 pub mod sweep;
 pub mod trace;
 pub mod world;

@@ -148,6 +148,17 @@ pub fn drive(
     stop_at_violation: bool,
     mut after_step: impl FnMut(&World),
 ) -> (Ended, Vec<Violation>) {
+    drive_mut(world, until, stop_at_violation, |w| after_step(w))
+}
+
+/// [`drive`] whose `after_step` may act on the world (the swarm's reactive
+/// faults schedule actions from it).
+pub fn drive_mut(
+    world: &mut World,
+    until: Time,
+    stop_at_violation: bool,
+    mut after_step: impl FnMut(&mut World),
+) -> (Ended, Vec<Violation>) {
     let budget = event_budget(until);
     let mut ended = Ended::Completed;
     while let Some(t) = world.next_event_time() {
