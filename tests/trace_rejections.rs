@@ -102,6 +102,16 @@ fn stripping_the_rejected_lines_gives_the_hash_from_before_they_existed() {
             "3185ff9287737acbfe30190e347743beb1792ace69886a0bef03c973043ce195",
         ),
         (
+            "minimal link, 2 s",
+            link_trace(MINIMAL, 2),
+            "dbdc5f390a5a23477c0f53f375ed0b9e178e12d410ffc26c2a5ad3cd4b83c38d",
+        ),
+        (
+            "full link, 3 s",
+            link_trace(FULL, 3),
+            "3a7ab9a47cb255c4da701b060b102436baa8b34cdc734a379ead41b4430849d9",
+        ),
+        (
             "Figure 8 link, 3 s",
             link_trace(FIGURE8, 3),
             "c594d1ac26566546a005eb73327dfd4692071a4a56d52a8fd6bc79e605de5f05",
