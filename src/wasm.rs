@@ -542,7 +542,7 @@ impl Playground {
         let store = self
             .world
             .history()
-            .ok_or_else(|| err("this cluster keeps no history".to_string()))?;
+            .ok_or_else(|| err("this cluster keeps no history"))?;
         to_js(&history::events(store, &filter, offset, limit))
     }
 
