@@ -515,14 +515,14 @@ fn stale_term_replies_are_ignored() {
     let mut c = in_role(RoleKind::Candidate);
     let r = c.step(vote(2, 1, 1, true));
     assert_eq!(c.node.role_kind(), RoleKind::Candidate);
-    assert!(r.is_empty());
+    assert_only_stale_term(&r);
     // A leader must not take matchIndex (and commit) from a term-1 reply.
     let mut l = in_role(RoleKind::Leader);
     let before = progress(&l.node, 2);
     let r = l.step(ae_ok(2, 1, 1, 3));
     assert_eq!(progress(&l.node, 2), before);
     assert_eq!(l.node.commit_index(), 0);
-    assert!(r.is_empty());
+    assert_only_stale_term(&r);
     // Nor back off on a term-1 rejection.
     let r = l.step(ae_reject(
         2,
@@ -535,12 +535,22 @@ fn stale_term_replies_are_ignored() {
         }),
     ));
     assert_eq!(progress(&l.node, 2), before);
-    assert!(r.is_empty());
+    assert_only_stale_term(&r);
     // And same-term reply kinds that do not fit the role are ignored too.
     let mut f = in_role(RoleKind::Follower);
     let r = f.step(vote(2, 1, 2, true));
     let r2 = f.step(ae_ok(2, 1, 2, 2));
-    assert!(r.is_empty() && r2.is_empty());
+    for r in [r, r2] {
+        // Only the `Rejected` event saying the role that asked is gone.
+        assert!(r.persist.is_empty() && r.messages.is_empty() && r.apply.is_empty());
+        assert!(matches!(
+            r.events.as_slice(),
+            [raft_playground::raft::NodeEvent::Rejected {
+                reason: raft_playground::raft::RejectReason::WrongRole { .. },
+                ..
+            }]
+        ));
+    }
     assert_eq!(
         (f.node.role_kind(), f.node.commit_index()),
         (RoleKind::Follower, 0)
@@ -1659,4 +1669,21 @@ fn bug_ignore_higher_term_reply_keeps_stale_leader() {
             (RoleKind::Follower, 6)
         );
     }
+}
+
+/// Nothing to persist, send or apply: only the `Rejected` event saying why.
+fn assert_only_stale_term(r: &raft_playground::raft::Ready) {
+    use raft_playground::raft::{NodeEvent, RejectReason};
+    assert!(r.persist.is_empty() && r.messages.is_empty() && r.apply.is_empty());
+    assert!(matches!(
+        r.events.as_slice(),
+        [NodeEvent::Rejected {
+            reason: RejectReason::StaleTerm {
+                term: 1,
+                current_term: 2,
+                ..
+            },
+            ..
+        }]
+    ));
 }

@@ -33,9 +33,9 @@ const GOLDEN_FULL: &str = "#s=1.eNqNTr9Lw0AYve8uP6wIRSfHoxR_gY1ZHCQmg4MIgpOTUxIP
 /// The Figure 8 broken-rule preset as the page shared it, as a full URL.
 const GOLDEN_FIGURE8_URL: &str = "https://raft.example/play/#s=1.eNptUk9rE0EUz2R3qodCRREUQd7NBDaBJBakpVdv9uD6Bcbdl2TM7kyYmfzzVFQED0LOnuoXEC-C4KX4ASR3rx76MXwzm7Ql7f558JY3v39vD5_LwcQgPEvgtdEjVJDpspQOzKTAAxAKRDZSelZgPsAcZkY6BGmh0Nb9jV-KvoOxGKNJ4BJoJt0Q3BBvQIRG1bR0kbccmrLZhlSUCDYzcuxA2AucA5CKxpsByY-2uoDKmQXMjzpgUGRDtCCgFG80qVpAI-0kkHbp7TVJeA6-z_REOakGdGBcyIzwdd-7qpD6Rpe-IzVoAklCeGZkiTvHOXTX2h3mCYgxIRAlWfHoV3KxQSOlYLV6YquQ2tDImyQBMiMsKT2EdJ-SUTbQwD7J7VUqn8JUU6h9bQiaXDtKV1i3ltOjxaBwgUIaWznTUzSB5VJoCN2fDVH11gY1OaXZBSidk6RXJPOGffpAaacDrWjlaXftNA_fhdtQJN7BJgSrS3RDHywWFr04s8antWQjSpMC14b0pE4QxQtal1RIy-4j7WorwLxVCZlKXQgntbLt2_zsw9HJp7erjxFbHi-Pa9vX6eed09-POdvb-qN4nbE6q9FD95x1rreM2tqm3KtFjKA4__nuFuMs1HqoUajx2ZfdiFOJGRXG4tX5LmfLr3s0--_OTsBk7PzPXcai79_uR4xK_eTHg5gv3z_kfPXrEfdOYmJn7D8qOhC5";
 
-const HASH_MINIMAL_2S: &str = "dbdc5f390a5a23477c0f53f375ed0b9e178e12d410ffc26c2a5ad3cd4b83c38d";
-const HASH_FULL_3S: &str = "3a7ab9a47cb255c4da701b060b102436baa8b34cdc734a379ead41b4430849d9";
-const HASH_FIGURE8_3S: &str = "c594d1ac26566546a005eb73327dfd4692071a4a56d52a8fd6bc79e605de5f05";
+const HASH_MINIMAL_2S: &str = "eaef4f44c17aa8dbeae5e451905f0668c5e08d861479d33d7e3bfce9a2861565";
+const HASH_FULL_3S: &str = "1753599b116829ff3cd2e47373ed124b040b042d03ec0f7b5a343e007302a47b";
+const HASH_FIGURE8_3S: &str = "cbe9b987fb54ca06ced84cf6fb646e15cbc23f59b97276cf12eec7bd2f9f4f59";
 
 /// The config of the golden links, spelled out (defaults may change; links don't).
 fn golden_config(nodes: usize, seed: u64) -> SimConfig {

@@ -18,14 +18,29 @@ const SCHEMA: &str = include_str!("../docs/trace-schema.md");
 /// Event kind -> its documented top-level fields, read from the schema's
 /// `### \`kind\`` headings and the first column of the table under each.
 fn documented() -> BTreeMap<String, BTreeSet<String>> {
+    documented_under("### `", ["time", "event"])
+}
+
+/// A `rejected` event's reason kind -> its documented fields, read from the
+/// schema's `#### reason \`kind\`` headings.
+fn documented_reasons() -> BTreeMap<String, BTreeSet<String>> {
+    documented_under("#### reason `", ["kind"])
+}
+
+/// Heading name -> the fields in the table under it (plus `always`), for the
+/// headings starting with `prefix`; any other heading ends a section.
+fn documented_under<const N: usize>(
+    prefix: &str,
+    always: [&str; N],
+) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in SCHEMA.lines() {
-        if let Some(rest) = line.strip_prefix("### `") {
+        if let Some(rest) = line.strip_prefix(prefix) {
             let kind = rest.split('`').next().unwrap().to_string();
-            out.insert(kind.clone(), ["time", "event"].map(String::from).into());
+            out.insert(kind.clone(), always.map(String::from).into());
             current = Some(kind);
-        } else if line.starts_with("## ") {
+        } else if line.starts_with('#') {
             current = None;
         } else if let (Some(kind), Some(row)) = (&current, line.strip_prefix("| `")) {
             let field = row.split('`').next().unwrap().to_string();
@@ -110,6 +125,20 @@ fn check_lines(text: &[u8], docs: &BTreeMap<String, BTreeSet<String>>) -> BTreeS
             &keys, fields,
             "fields of `{kind}` differ from the schema: {line}"
         );
+        if kind == "rejected" {
+            let reason = object["reason"].as_object().expect("a reason is an object");
+            let name = reason["kind"].as_str().expect("a reason has a kind");
+            let documented = documented_reasons();
+            let fields = documented
+                .get(name)
+                .unwrap_or_else(|| panic!("reason `{name}` is not documented"));
+            let keys: BTreeSet<String> = reason.keys().cloned().collect();
+            assert_eq!(
+                &keys, fields,
+                "fields of reason `{name}` differ from the schema: {line}"
+            );
+            kinds.insert(format!("rejected/{name}"));
+        }
         // The line is exactly what serialising the typed event gives back.
         let event: Event = serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("line {} does not parse as an Event ({e}): {line}", n + 1));
@@ -150,11 +179,32 @@ fn every_line_is_documented_json_and_every_documented_kind_occurs() {
         "heal",
         "force_timeout",
         "setting",
+        "rejected",
+        "rejected/stale_term",
+        "rejected/already_voted",
+        "rejected/log_not_up_to_date",
+        "rejected/missing_entry",
+        "rejected/term_mismatch",
+        "rejected/wrong_role",
+        "rejected/not_leader",
     ] {
         assert!(seen.contains(kind), "no `{kind}` in random-fault runs");
     }
     seen.extend(check_lines(&scripted_trace(), &docs));
     seen.extend(check_lines(&violation_trace(), &docs));
+    let reasons = documented_reasons();
+    assert!(
+        reasons.len() >= 12,
+        "schema lists {} reasons",
+        reasons.len()
+    );
+    for name in seen.iter().filter_map(|k| k.strip_prefix("rejected/")) {
+        assert!(
+            reasons.contains_key(name),
+            "reason `{name}` is not documented"
+        );
+    }
+    seen.retain(|k| !k.starts_with("rejected/"));
     let documented: BTreeSet<String> = docs.keys().cloned().collect();
     assert_eq!(
         seen, documented,

@@ -143,6 +143,13 @@ impl Checker {
     /// so the checker does not depend on whether the simulator emits a `Ready`'s
     /// persistence events before or after its `Commit`.
     pub fn observe(&mut self, event: &Event) -> Vec<Violation> {
+        // A rejection only says why a node refused something: it changes no
+        // state, and must not even judge a held-back `Commit` early (a `rejected`
+        // event for another node, or at a later time, would otherwise move where
+        // a violation lands in the trace).
+        if matches!(event.kind, EventKind::Rejected { .. }) {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         let t = event.time;
         if let Some((pending, at)) = self.pending {

@@ -260,10 +260,16 @@ pub struct RunStats {
     pub cuts: u64,
     pub heals: u64,
     pub forced_timeouts: u64,
+    /// Inputs a node refused or ignored (`rejected` events; not in `events`).
+    pub rejections: u64,
 }
 
 impl RunStats {
     pub fn observe(&mut self, e: &Event) {
+        if matches!(e.kind, EventKind::Rejected { .. }) {
+            self.rejections += 1;
+            return;
+        }
         self.events += 1;
         match &e.kind {
             EventKind::Send { .. } => self.sent += 1,
@@ -304,6 +310,7 @@ impl RunStats {
             EventKind::LogAppend { .. }
             | EventKind::HardState { .. }
             | EventKind::Setting { .. }
+            | EventKind::Rejected { .. }
             | EventKind::Violation(_) => {}
         }
     }
@@ -362,12 +369,12 @@ pub fn run(options: &RunOptions) -> Result<RunReport, String> {
     let mut seen = 0u64;
     let mut take_new = |world: &World, stats: &mut RunStats| {
         let trace = world.trace();
-        let new = (trace.event_count() - seen) as usize;
+        let new = (trace.recorded_count() - seen) as usize;
         let recent: Vec<&Event> = trace.recent().rev().take(new).collect();
         for e in recent.into_iter().rev() {
             stats.observe(e);
         }
-        seen = trace.event_count();
+        seen = trace.recorded_count();
     };
     take_new(&world, &mut stats);
     let (ended, mut violations) = drive_mut(&mut world, options.duration, false, |w| {
@@ -525,6 +532,11 @@ impl RunReport {
             }
         );
         let _ = writeln!(w, "  events:      {}", s.events);
+        let _ = writeln!(
+            w,
+            "  rejections:  {} inputs refused or ignored (`rejected` in the trace says why)",
+            s.rejections
+        );
         if self.ended == Ended::Storm {
             let _ = writeln!(
                 w,

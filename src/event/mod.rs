@@ -23,7 +23,9 @@ pub use message::{
 pub use violation::{Property, Violation};
 
 use crate::kv::{ClientId, Op, OpResult};
-use crate::raft::{Entry, EntryData, LogIndex, NodeEvent, NodeId, PersistOp, RoleKind, Term, Time};
+use crate::raft::{
+    Entry, EntryData, LogIndex, NodeEvent, NodeId, PersistOp, RejectReason, RoleKind, Term, Time,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +90,14 @@ pub enum EventKind {
         node: NodeId,
         index: LogIndex,
         data: EntryData,
+    },
+    /// The node refused or ignored an input, and why (observability only: never
+    /// on the wire). `from` is the peer whose message it was, `None` for a
+    /// client's request (the reason names the client) or a person's action.
+    Rejected {
+        node: NodeId,
+        from: Option<NodeId>,
+        reason: RejectReason,
     },
 
     // --- clients ---
@@ -160,7 +170,7 @@ impl EventKind {
         }
     }
 
-    /// The event for a role change or a commit advance a node reported.
+    /// The event for a role change, a commit advance or a rejection a node reported.
     pub fn from_node(node: NodeId, event: NodeEvent) -> EventKind {
         match event {
             NodeEvent::RoleChanged { role, term } => EventKind::Role { node, role, term },
@@ -168,6 +178,7 @@ impl EventKind {
                 node,
                 index: commit_index,
             },
+            NodeEvent::Rejected { from, reason } => EventKind::Rejected { node, from, reason },
         }
     }
 }

@@ -4,8 +4,10 @@
 
 pub use crate::event::describe::{address, entry, entry_in_words, millis, op};
 
-use crate::event::{Address, ClientOutcome, DropReason, EventKind, Payload, Violation};
-use crate::raft::{MessageBody, NodeId};
+use crate::event::{
+    Address, ClientOutcome, DropReason, EventKind, MessageId, MessageKind, Payload, Violation,
+};
+use crate::raft::{MessageBody, NodeId, RejectReason, RoleKind};
 use std::fmt::Write as _;
 
 /// Every field of a message, readable, one per line.
@@ -122,15 +124,7 @@ pub fn event(kind: &EventKind) -> EventLine {
             [*from, *to].into_iter().filter_map(Address::node).collect(),
         ),
         EventKind::Deliver { id } => ("deliver", format!("message #{id} delivered"), vec![]),
-        EventKind::Drop { id, reason } => {
-            let why = match reason {
-                DropReason::Loss => "lost",
-                DropReason::Partitioned => "dropped by a partition",
-                DropReason::Crashed => "dropped: receiver crashed",
-                DropReason::Manual => "dropped by hand",
-            };
-            ("drop", format!("message #{id} {why}"), vec![])
-        }
+        EventKind::Drop { id, reason } => ("drop", drop(*id, *reason, None), vec![]),
         EventKind::Duplicate { id, copy, .. } => (
             "duplicate",
             format!("message #{id} duplicated as #{copy}"),
@@ -238,6 +232,11 @@ pub fn event(kind: &EventKind) -> EventLine {
             vec![*node],
         ),
         EventKind::Setting { detail } => ("setting", detail.clone(), vec![]),
+        EventKind::Rejected { node, from, reason } => (
+            "rejected",
+            rejection(*node, *from, reason),
+            [Some(*node), *from].into_iter().flatten().collect(),
+        ),
         EventKind::Violation(v) => (
             "violation",
             format!("{}: {}", v.property.name(), v.explanation),
@@ -262,4 +261,148 @@ pub fn violation(v: &Violation) -> String {
         let _ = write!(at, ", term {t}");
     }
     format!("{} ({at}): {}", v.property.name(), v.explanation)
+}
+
+/// "S3" for node 3: the name the page's ring shows.
+fn server(n: NodeId) -> String {
+    format!("S{n}")
+}
+
+/// A message's endpoints and kind, when the caller still knows them (the trace's
+/// `drop` line names only the message id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageLink {
+    pub from: Address,
+    pub to: Address,
+    pub kind: MessageKind,
+}
+
+fn endpoint(a: Address) -> String {
+    match a {
+        Address::Node(n) => server(n),
+        Address::Client(c) => format!("client {c}"),
+    }
+}
+
+/// Why a message did not arrive, with the simulator's real reason: "message #12
+/// (AppendEntries S1 → S3) dropped: partitioned link S1→S3", "… receiver S2
+/// crashed", "… random loss", "… dropped by hand".
+pub fn drop(id: MessageId, reason: DropReason, link: Option<MessageLink>) -> String {
+    let (what, from, to) = match link {
+        Some(l) => {
+            let (from, to) = (endpoint(l.from), endpoint(l.to));
+            let what = format!("message #{id} ({} {from} → {to})", l.kind);
+            (what, format!(" {from}"), format!(" {to}"))
+        }
+        None => (format!("message #{id}"), String::new(), String::new()),
+    };
+    match reason {
+        DropReason::Loss => format!("{what} dropped: random loss"),
+        DropReason::Partitioned => {
+            let link = if from.is_empty() {
+                String::new()
+            } else {
+                format!("{from}→{}", to.trim_start())
+            };
+            format!("{what} dropped: partitioned link{link}")
+        }
+        DropReason::Crashed => format!("{what} dropped: receiver{to} crashed"),
+        DropReason::Manual => format!("{what} dropped by hand"),
+    }
+}
+
+/// "a candidate", "a leader".
+fn a_role(role: RoleKind) -> &'static str {
+    match role {
+        RoleKind::Follower => "a follower",
+        RoleKind::Candidate => "a candidate",
+        RoleKind::Leader => "the leader",
+    }
+}
+
+/// Why, as the end of a sentence: "stale term (3 < 5)".
+pub fn reject_reason(node: NodeId, reason: &RejectReason) -> String {
+    match reason {
+        RejectReason::StaleTerm {
+            term, current_term, ..
+        } => format!("stale term ({term} < {current_term})"),
+        RejectReason::AlreadyVoted { voted_for, term } => {
+            format!("already voted for {} in term {term}", server(*voted_for))
+        }
+        RejectReason::LogNotUpToDate {
+            last_log_term,
+            last_log_index,
+            our_last_term,
+            our_last_index,
+        } => format!(
+            "candidate's log not up to date (last entry term {last_log_term} index {last_log_index} vs ours term {our_last_term} index {our_last_index})"
+        ),
+        RejectReason::MissingEntry {
+            prev_log_index,
+            last_index,
+        } => format!("no entry at prevLogIndex {prev_log_index}, its log ends at {last_index}"),
+        RejectReason::TermMismatch {
+            prev_log_index,
+            prev_log_term,
+            our_term,
+        } => format!("prevLogIndex {prev_log_index} holds term {our_term} not {prev_log_term}"),
+        RejectReason::RivalLeader { term } => format!(
+            "{} is itself the leader of term {term} (two leaders in one term)",
+            server(node)
+        ),
+        RejectReason::WrongRole { expected, role, .. } => {
+            format!("no longer {} (now {})", a_role(*expected), role.name())
+        }
+        RejectReason::StaleRejection {
+            rejected_index,
+            next_index,
+        } => format!(
+            "a late rejection of the probe at prevLogIndex {rejected_index} (nextIndex is now {next_index})"
+        ),
+        RejectReason::NotLeader { leader_hint, .. } => match leader_hint {
+            Some(h) => format!("not the leader (hint {})", server(*h)),
+            None => "not the leader (no leader known)".to_string(),
+        },
+        RejectReason::LeaderHasNoElectionTimer => "a leader has no election timer".to_string(),
+        RejectReason::Misaddressed { to } if *to != node => {
+            format!("addressed to {}", server(*to))
+        }
+        RejectReason::Misaddressed { .. } => {
+            "the sender is not a member of the cluster".to_string()
+        }
+        RejectReason::HigherTermReplyIgnored {
+            term, current_term, ..
+        } => format!(
+            "BROKEN RULE: its term {term} is newer than ours ({current_term}) and should have made us step down"
+        ),
+    }
+}
+
+/// One rejection as a sentence: "S2 refused S1's RequestVote: stale term (3 < 5)",
+/// "S1 ignored S4's RequestVoteReply: no longer a candidate (now leader)".
+pub fn rejection(node: NodeId, from: Option<NodeId>, reason: &RejectReason) -> String {
+    let verb = if reason.answered() {
+        "refused"
+    } else {
+        "ignored"
+    };
+    let what = match (reason, reason.message()) {
+        (RejectReason::NotLeader { client, seq, .. }, _) => {
+            format!("client {client}'s request #{seq}")
+        }
+        (RejectReason::LeaderHasNoElectionTimer, _) => "the forced election timeout".to_string(),
+        (_, Some(kind)) => match from {
+            Some(f) => format!("{}'s {}", server(f), kind.name()),
+            None => format!("a {}", kind.name()),
+        },
+        (_, None) => match from {
+            Some(f) => format!("a message from {}", server(f)),
+            None => "a message".to_string(),
+        },
+    };
+    format!(
+        "{} {verb} {what}: {}",
+        server(node),
+        reject_reason(node, reason)
+    )
 }

@@ -9,9 +9,11 @@
 //! - [`frames`]: the messages in flight packed as numbers, for drawing.
 //! - [`describe`]: every sentence about messages, events and violations.
 //! - [`input`]: what the page sends (configs, numbers, names), checked.
+//! - [`history`]: the whole run's event list, filtered and paged.
 
 pub mod describe;
 pub mod frames;
+pub mod history;
 pub mod input;
 pub mod log_delta;
 pub mod view;

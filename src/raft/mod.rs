@@ -11,6 +11,7 @@ pub mod log;
 pub mod message;
 pub mod node;
 pub mod ready;
+pub mod reject;
 pub mod types;
 
 pub use bugs::{Bug, Bugs};
@@ -19,4 +20,5 @@ pub use log::Log;
 pub use message::{ConflictHint, Message, MessageBody};
 pub use node::{Node, PersistentState, Progress, ProposeError, Role, Votes};
 pub use ready::{NodeEvent, PersistOp, Ready};
+pub use reject::{RaftMessageKind, RejectReason};
 pub use types::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};

@@ -7,6 +7,7 @@ use super::config::Config;
 use super::log::Log;
 use super::message::{ConflictHint, Message, MessageBody};
 use super::ready::{NodeEvent, PersistOp, Ready};
+use super::reject::{RaftMessageKind, RejectReason};
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term, Time};
 use crate::kv::Command;
 use crate::rng::Rng;
@@ -199,14 +200,26 @@ impl Node {
     /// Handles one message from a peer.
     pub fn step(&mut self, now: Time, msg: Message) {
         if msg.to != self.id || !self.members.contains(&msg.from) || msg.from == self.id {
-            return; // not for us, or from a stranger: ignore
+            // Not for us, or from a stranger: ignore.
+            self.reject(Some(msg.from), RejectReason::Misaddressed { to: msg.to });
+            return;
         }
+        let kind = RaftMessageKind::of(&msg.body);
         // Terms are the real clock: a higher term in any request or reply makes us
         // adopt it and become a follower before we look at the message.
         if msg.term > self.current_term {
             let ignore = !msg.body.is_request() && self.bugs.is_on(Bug::IgnoreHigherTermReply);
             // BROKEN RULE (when `ignore`): a reply's higher term must end our role too.
             if ignore {
+                let (term, current_term) = (msg.term, self.current_term);
+                self.reject(
+                    Some(msg.from),
+                    RejectReason::HigherTermReplyIgnored {
+                        message: kind,
+                        term,
+                        current_term,
+                    },
+                );
                 return;
             }
             let leader = matches!(msg.body, MessageBody::AppendEntries { .. }).then_some(msg.from);
@@ -215,6 +228,12 @@ impl Node {
         if msg.term < self.current_term {
             // A stale request is rejected with our term, which tells its sender it is
             // out of date. A stale reply answers a question we no longer ask.
+            let reason = RejectReason::StaleTerm {
+                message: kind,
+                term: msg.term,
+                current_term: self.current_term,
+            };
+            self.reject(Some(msg.from), reason);
             match msg.body {
                 MessageBody::RequestVote { .. } => self.send(
                     msg.from,
@@ -291,7 +310,9 @@ impl Node {
     /// Makes the election timeout fire now (the playground's "force timeout").
     /// A leader has no election timer and ignores it.
     pub fn force_timeout(&mut self, now: Time) {
-        if !matches!(self.role, Role::Leader { .. }) {
+        if matches!(self.role, Role::Leader { .. }) {
+            self.reject(None, RejectReason::LeaderHasNoElectionTimer);
+        } else {
             self.start_election(now);
         }
     }
@@ -301,9 +322,14 @@ impl Node {
     /// on a majority; being appended here acknowledges nothing.
     pub fn propose(&mut self, _now: Time, command: Command) -> Result<LogIndex, ProposeError> {
         if !matches!(self.role, Role::Leader { .. }) {
-            return Err(ProposeError::NotLeader {
-                leader_hint: self.leader_hint(),
-            });
+            let leader_hint = self.leader_hint();
+            let reason = RejectReason::NotLeader {
+                client: command.client,
+                seq: command.seq,
+                leader_hint,
+            };
+            self.reject(None, reason);
+            return Err(ProposeError::NotLeader { leader_hint });
         }
         let index = self.append_to_own_log(Entry::command(self.current_term, command));
         self.broadcast_append_entries();
@@ -356,6 +382,21 @@ impl Node {
             self.log.is_up_to_date(last_log_index, last_log_term)
         };
         let vote_granted = free_to_vote && log_ok;
+        if let Some(voted_for) = self.voted_for.filter(|_| !free_to_vote) {
+            let term = self.current_term;
+            self.reject(
+                Some(candidate),
+                RejectReason::AlreadyVoted { voted_for, term },
+            );
+        } else if !log_ok {
+            let reason = RejectReason::LogNotUpToDate {
+                last_log_term,
+                last_log_index,
+                our_last_term: self.log.last_term(),
+                our_last_index: self.log.last_index(),
+            };
+            self.reject(Some(candidate), reason);
+        }
         if vote_granted {
             if self.voted_for != Some(candidate) {
                 self.voted_for = Some(candidate);
@@ -368,6 +409,11 @@ impl Node {
 
     fn handle_vote_reply(&mut self, now: Time, voter: NodeId, vote_granted: bool) {
         let Role::Candidate { votes } = &mut self.role else {
+            self.reject_for_role(
+                voter,
+                RaftMessageKind::RequestVoteReply,
+                RoleKind::Candidate,
+            );
             return;
         };
         if vote_granted {
@@ -433,7 +479,11 @@ impl Node {
     ) {
         match self.role {
             // Two leaders in one term cannot exist in a correct run; never yield to one.
-            Role::Leader { .. } => return,
+            Role::Leader { .. } => {
+                let term = self.current_term;
+                self.reject(Some(leader), RejectReason::RivalLeader { term });
+                return;
+            }
             // A candidate (or a follower that had not heard) recognises the term's leader.
             Role::Candidate { .. } | Role::Follower { leader: None } => {
                 self.become_follower(now, self.current_term, Some(leader))
@@ -446,14 +496,26 @@ impl Node {
         // Log consistency check: we must hold prevLogIndex with prevLogTerm.
         match self.log.term_at(prev_log_index) {
             None => {
+                let last_index = self.log.last_index();
+                let reason = RejectReason::MissingEntry {
+                    prev_log_index,
+                    last_index,
+                };
+                self.reject(Some(leader), reason);
                 let hint = ConflictHint {
                     term: None,
-                    index: self.log.last_index() + 1,
+                    index: last_index + 1,
                 };
                 self.reject_append(leader, prev_log_index, hint);
                 return;
             }
             Some(term) if term != prev_log_term => {
+                let reason = RejectReason::TermMismatch {
+                    prev_log_index,
+                    prev_log_term,
+                    our_term: term,
+                };
+                self.reject(Some(leader), reason);
                 let hint = ConflictHint {
                     term: Some(term),
                     index: self.log.first_index_of_term(term, prev_log_index),
@@ -528,9 +590,13 @@ impl Node {
     ) {
         let last_index = self.log.last_index();
         let Role::Leader { progress, .. } = &mut self.role else {
+            let kind = RaftMessageKind::AppendEntriesReply;
+            self.reject_for_role(follower, kind, RoleKind::Leader);
             return;
         };
         let Some(pr) = progress.get_mut(&follower) else {
+            let to = self.id;
+            self.reject(Some(follower), RejectReason::Misaddressed { to });
             return;
         };
         if success {
@@ -553,6 +619,12 @@ impl Node {
             // Only the rejection of the probe we are waiting on moves nextIndex;
             // a late one about an index we have moved past is ignored.
             if rejected_index + 1 != pr.next_index {
+                let next_index = pr.next_index;
+                let reason = RejectReason::StaleRejection {
+                    rejected_index,
+                    next_index,
+                };
+                self.reject(Some(follower), reason);
                 return;
             }
             let next = match hint {
@@ -693,6 +765,21 @@ impl Node {
                 term: self.current_term,
             });
         }
+    }
+
+    /// Says why an input was refused or ignored (observability only: see [`RejectReason`]).
+    fn reject(&mut self, from: Option<NodeId>, reason: RejectReason) {
+        self.ready.events.push(NodeEvent::Rejected { from, reason });
+    }
+
+    /// A reply ignored because the role that asked for it is gone.
+    fn reject_for_role(&mut self, from: NodeId, message: RaftMessageKind, expected: RoleKind) {
+        let reason = RejectReason::WrongRole {
+            message,
+            expected,
+            role: self.role_kind(),
+        };
+        self.reject(Some(from), reason);
     }
 
     fn reset_election_timer(&mut self, now: Time) {

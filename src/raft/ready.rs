@@ -1,6 +1,7 @@
 //! Everything a node asks of the outside world, drained from one place.
 
 use super::message::Message;
+use super::reject::RejectReason;
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term};
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +22,19 @@ pub enum PersistOp {
 /// Something observable that is not a persistent change or a message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NodeEvent {
-    RoleChanged { role: RoleKind, term: Term },
-    CommitAdvanced { commit_index: LogIndex },
+    RoleChanged {
+        role: RoleKind,
+        term: Term,
+    },
+    CommitAdvanced {
+        commit_index: LogIndex,
+    },
+    /// The node refused or ignored an input, and why. `from` is the peer whose
+    /// message it was; `None` for a client's request or a person's action.
+    Rejected {
+        from: Option<NodeId>,
+        reason: RejectReason,
+    },
 }
 
 /// The output of a node since it was last drained.

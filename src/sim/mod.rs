@@ -7,6 +7,7 @@ pub mod config;
 pub mod effect;
 pub mod faults;
 pub mod harness;
+pub mod history;
 pub mod inflight;
 pub mod network;
 pub mod observers;

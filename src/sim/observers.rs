@@ -7,6 +7,7 @@ use crate::check::{Checker, Violation};
 use crate::raft::{NodeId, Time};
 use crate::sim::config::TraceMode;
 use crate::sim::event::{Event, EventKind};
+use crate::sim::history::History;
 use crate::sim::trace::Trace;
 
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct Observers {
     trace: Trace,
     /// Every violation found so far, in the order the trace records them.
     violations: Vec<Violation>,
+    /// The page's whole-run event list, once asked for ([`Observers::keep_history`]).
+    history: Option<History>,
 }
 
 impl Observers {
@@ -27,6 +30,7 @@ impl Observers {
             liveness: None,
             trace: Trace::new(trace, recent_events),
             violations: Vec::new(),
+            history: None,
         }
     }
 
@@ -40,6 +44,9 @@ impl Observers {
         }
         let found = self.checker.observe(&event);
         self.trace.record(&event);
+        if let Some(h) = self.history.as_mut() {
+            h.record(&event);
+        }
         for v in found {
             self.record_violation(time, v);
         }
@@ -49,10 +56,14 @@ impl Observers {
     /// The one place a violation is recorded: in the trace, right after the event
     /// that revealed it, and in the list.
     fn record_violation(&mut self, time: Time, violation: Violation) {
-        self.trace.record(&Event {
+        let event = Event {
             time,
             kind: EventKind::Violation(violation.clone()),
-        });
+        };
+        self.trace.record(&event);
+        if let Some(h) = self.history.as_mut() {
+            h.record(&event);
+        }
         self.violations.push(violation);
     }
 
@@ -83,6 +94,24 @@ impl Observers {
             self.record_violation(now, v.clone());
         }
         found
+    }
+
+    /// Starts keeping the whole run's events (see [`History`]), beginning with
+    /// those still in the trace's recent buffer: call it right after building
+    /// the world and the history is complete. Returns how many earlier events it
+    /// could not recover (0 then).
+    pub fn keep_history(&mut self, keep_traffic: bool) -> u64 {
+        let mut history = History::new(keep_traffic);
+        for e in self.trace.recent() {
+            history.record(e);
+        }
+        let missed = self.trace.recorded_count() - self.trace.recent().count() as u64;
+        self.history = Some(history);
+        missed
+    }
+
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
     }
 
     pub fn checker(&self) -> &Checker {

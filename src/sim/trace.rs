@@ -17,7 +17,10 @@ pub struct Trace {
     /// The newest events (for the page's event log), bounded.
     recent: VecDeque<Event>,
     recent_capacity: usize,
-    events: u64,
+    /// Every event recorded, `rejected` ones included.
+    recorded: u64,
+    /// The `rejected` events among them (observability only).
+    rejections: u64,
 }
 
 impl Trace {
@@ -29,12 +32,16 @@ impl Trace {
             text: Vec::new(),
             recent: VecDeque::new(),
             recent_capacity,
-            events: 0,
+            recorded: 0,
+            rejections: 0,
         }
     }
 
     pub fn record(&mut self, event: &Event) {
-        self.events += 1;
+        self.recorded += 1;
+        if matches!(event.kind, EventKind::Rejected { .. }) {
+            self.rejections += 1;
+        }
         if self.recent_capacity > 0 {
             if self.recent.len() == self.recent_capacity {
                 self.recent.pop_front();
@@ -87,7 +94,21 @@ impl Trace {
         self.recent.iter()
     }
 
+    /// Events so far, not counting `rejected` ones: those only say why a node
+    /// refused something, so the storm budget (`sim::sweep::event_budget`) and
+    /// every count stay what they were before rejections were recorded.
     pub fn event_count(&self) -> u64 {
-        self.events
+        self.recorded - self.rejections
+    }
+
+    /// Every event recorded so far, `rejected` ones included (what
+    /// [`Trace::recent`] has seen).
+    pub fn recorded_count(&self) -> u64 {
+        self.recorded
+    }
+
+    /// The `rejected` events recorded so far.
+    pub fn rejection_count(&self) -> u64 {
+        self.rejections
     }
 }

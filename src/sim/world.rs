@@ -388,6 +388,16 @@ impl World {
     pub fn trace(&self) -> &Trace {
         self.observers.trace()
     }
+    /// Starts keeping the whole run's events for the page (see
+    /// [`crate::sim::history::History`]); call it right after [`World::new`].
+    /// Returns how many earlier events were already out of the recent buffer.
+    pub fn keep_history(&mut self, keep_traffic: bool) -> u64 {
+        self.observers.keep_history(keep_traffic)
+    }
+    /// The whole run's events, if [`World::keep_history`] was called.
+    pub fn history(&self) -> Option<&crate::sim::history::History> {
+        self.observers.history()
+    }
     pub fn trace_hash(&self) -> String {
         self.observers.trace().hash()
     }
