@@ -8,7 +8,7 @@
 use crate::event::MessageKind;
 use crate::kv::Op;
 use crate::present::input::{self, Field, PageConfig, PageNetwork};
-use crate::present::{View, ViewOptions, frames, history, log_delta, view};
+use crate::present::{View, ViewOptions, frames, log_delta, view};
 use crate::raft::Bug;
 use crate::scenario::{Scenario, ViewState, presets};
 use crate::sim::{Action, MS, TraceMode, World};
@@ -141,8 +141,7 @@ impl Playground {
             })?
         };
         let sim = page.sim_config().map_err(err)?;
-        let mut world = World::new(sim, TraceMode::Hash, RECENT_EVENTS).map_err(err)?;
-        world.keep_history(false);
+        let world = World::new(sim, TraceMode::Hash, RECENT_EVENTS).map_err(err)?;
         Ok(Playground {
             world,
             packed: Vec::new(),
@@ -513,39 +512,6 @@ impl Playground {
         self.world.config().nodes
     }
 
-    /// The whole run's events, a page at a time, for a virtualised list (see
-    /// `present::history`): `node` (omit for all), `families` comma-separated
-    /// (`messages,elections,log,clients,faults,rejections,violations`; empty
-    /// for all), `text` (ignoring case). Heartbeats are counted, not kept.
-    #[wasm_bindgen(js_name = historyEvents)]
-    pub fn history_events(
-        &self,
-        node: Option<f64>,
-        families: &str,
-        text: &str,
-        offset: f64,
-        limit: f64,
-    ) -> Result<JsValue, JsError> {
-        let filter = history::HistoryFilter {
-            node: node.map(|n| self.node(n)).transpose()?,
-            families: families
-                .split(',')
-                .map(str::trim)
-                .filter(|f| !f.is_empty())
-                .map(history::Family::parse)
-                .collect::<Result<_, _>>()
-                .map_err(err)?,
-            text: text.to_string(),
-        };
-        let offset = input::whole(offset, "offset", 0, u32::MAX as u64).map_err(err)? as usize;
-        let limit = input::whole(limit, "limit", 0, 10_000).map_err(err)? as usize;
-        let store = self
-            .world
-            .history()
-            .ok_or_else(|| err("this cluster keeps no history"))?;
-        to_js(&history::events(store, &filter, offset, limit))
-    }
-
     /// Every action applied so far, with its time (µs), as the simulator
     /// serialises it (what a scenario link records).
     pub fn actions(&self) -> Result<JsValue, JsError> {
@@ -559,7 +525,6 @@ impl Playground {
         let mut world = scenario
             .to_world(TraceMode::Hash, RECENT_EVENTS)
             .map_err(scenario_err)?;
-        world.keep_history(false);
         world.run_until(scenario.view.time);
         Ok(Playground {
             world,
