@@ -2,9 +2,9 @@
 //! client, its invoke time and how it ended, built from hand or from the
 //! simulator's client events.
 
+use crate::event::{Event, EventKind};
 use crate::kv::{ClientId, Op, OpResult};
 use crate::raft::Time;
-use crate::event::{Event, EventKind};
 use std::collections::BTreeMap;
 
 /// How a request ended, as far as its client knows.
