@@ -46,7 +46,7 @@ playgroundTest("the page loads with no console errors and draws the cluster", { 
   assert.equal(await page.title(), "Raft playground");
   assert.equal(await page.locator("#cluster .node").count(), 5);
   assert.equal(await page.locator("#logs .lrow:not(.ruler)").count(), 5);
-  assert.equal(await page.locator("#bugs input[type=checkbox]").count(), 6);
+  assert.equal(await page.locator("#bugs input[type=checkbox]").count(), 9); // every toggle in `raft-playground bugs`
   assert.match(await page.locator("#checker").textContent(), /All invariants hold/);
   await page.evaluate(() => raft.play());
   await page.waitForTimeout(800); // plays in real time for a moment
