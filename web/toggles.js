@@ -1,0 +1,48 @@
+// The broken-rule toggles, as the page teaches them: for each, a "Show me" run
+// where it breaks and one sentence on how to break it by hand.
+//
+// A "Show me" is a gallery preset, or a scenario link made by
+// `cargo run --example toggle_links` (examples/toggle_links.rs): the run of
+// `raft-playground run --seed N --faults random --bug NAME` for the seed the
+// README's toggle table names, opening paused half a second before the
+// checker's first violation (the example checks the link replays that very
+// run). Links stay valid in every later release; the runs they show stay the
+// same as long as the core's behaviour does (the golden trace hashes).
+
+/** name -> { show: { preset } | { link } | null, hint } */
+export const TOGGLES = {
+  "commit-old-term": {
+    show: { preset: "figure-8-broken" },
+    hint: "By hand it takes Figure 8's exact order: a restarted leader copies an entry of an older term to a majority, counts it as committed, and crashes before any entry of its own term is stored on a majority.",
+  },
+  "forget-vote": {
+    show: { link: "#s=1.eNptUD1oFEEU3pnZgYhWoq2-zgTcwElUvGbtbCQm2qbZ3L27W7ybWWZmE6KNhQYrD38KjdgIIlpoIM1pIUQsVBQkYCEWGgIBczkRwd43u6KHZIrHm_e973vfe2MNbZroojntsAoWsQ6VygToBrgWgklUXXfAziNmD_jZ8lcziW2hPQxZYlzqUq0sEEIEgwizuV2AWjtF5ahlPnUtGBpBUqmrtWiKVuMwZdBamGonCzCqDZwDp8E6zMaqkDg4Vjl6Ajq2MEKU2nk0YDDTxlk4oxAKvYyKDk2nCpO6jnCkqNb9SFBlobSG6l9tAlJVkKByfBwmE5fOoVcmH1VaueEinzaNzolqcgVR9PcwUdRI8jY5-HOaKJrNm8MbGvnj5q6vD_d-WBQnrx66nQf_PUEAwSHbPUQK9q9s7ZFi_fPBQDDJQsG4eL8Zj3iB7stfozPdtbh34Ep_uvciXl49zV9vzvCNR4bw3i12cd-TU-sXXsXb075lNe596zIhlgaPmZSDd29ZwJkMSTD8sjhgpO_FWSj7169xP-AnW7rj37O4FLoc95_e45J_3Fjhgj-_8YYLeX9tiziX7n7n3IdQFLHMZRELcGSnhbeXP_GA8d_P8NMJ" },
+    hint: "By hand, in 3 nodes: force a timeout on a follower (T); crash the third node as soon as it votes, cut the candidate's links to it, restart it and force a timeout on the old leader: it votes again in the same term.",
+  },
+  "vote-without-log-check": {
+    show: { link: "#s=1.eNp1UL9rFFEQ3vdjIYKVivV0dwd5kct5BK6JYGEjIcQ_QN7tzt0t7u5b33ubeNoEixDLEAXBXJWAxsJKsNBGUFCwSCOIVQyCkaBoJwjq292r5PKKeTPzzTcz38wuK4tiJbIDlVsRq74IBhhc64BBDKEJqgd2gKBlGqoEzApidoctVVGgpRmgmYZMahvZSKUGHOIIGhG6uRlCEEeYWldSTIDJs1zXyDovBJXOwKJGY2AxlkOoKw1XwCowFrNGB6SFdmuuDYkpdyrJqEFjprQ1cBll6MKLKslitJi6Ph1YUCHCeehiIBOEuCopRKFOoNmG8TZlQ7epHhZTojTEG9Cag7osC0V7jJUqKk3QqhkIVJIUiusGr0NztjFdZiJrnZgorYa0GzOwIG20jMWmTlfHXbNnReH2tcodXecpCDG-uBA9mcdOz_jmQnTz_jGnI_6PzRP7D0_trbEL67X7ufffYw5wMCdnJ_O90_sHJz1GmU8Ipfzl3jn6amOJ_v541aOUUMa4f7RxmzC--uUeYeTb9i6hW6NnxKOEc4f7fx-9cd7P0QcytV47_ENvnXly6dPNp_PVvzP__PVX4vubd9dcr887W5Szo_cvqKP7BZ0__vWOEka3R4fUYx4j1HfJ1QffKS0MJ4WdmiTs4O0u9Qj_B6VT5M8" },
+    hint: "By hand: isolate a follower, write a few keys to the others, let the isolated node time out a few times (its term climbs), then heal: it can win the election without the committed entries.",
+  },
+  "truncate-matching": {
+    show: { link: "#s=1.eNptUD1rFUEU3bmzCxFs_CgsbxeFbFTEwtdEsLALIf4Amey7b3dwd2aZmX0x2gSLkDbEgGBelYAfhZVgoY2gYGGRRhC1iCIYCYp2gqDeNY8UPqe4c2fOOffjpME1JlOB0kqFrNAm76An6uJptD0MBaFTpmsr9PNE9TuY3XtlTvmC_ATWygUdtDUeGWGBI8K5xi9gVmoygSnzOhQ40oYLas64kzWTOOPIe5wp1QIetw4vYbDoA9UnOqgCnjt1Fiv_dxpWZFfIoaPauuDxgq0qHQKX4WZOk0dDfcazQpmcOjhtu4RnmF7ZPpM0S0qb75N7jpfRpktXmWTNBKoyFLbJC2ZiobqY7ddv6naoIXcSp1XQfWrn4KE77FIvpG2aO9uwEbwupunQyTTtqabk1kMv03SuyUctEcm31QPbdw5vLcnzy-O3muifIxlgOBaHRqTRke0PByMJMhECIH66dRKerczCzzeXIwABUsbJ7soNIePFT2tCii8b9wSsDx6JCEQcM578vvuCs--D12JseXznF1w_-uDi-2sPp_buzanHzz-LJFm9ucS1Pm6uQyx3Xz0BlietPL7_4yUICRuDHYhkJAUk_Ll4-ytAG2LRxrH_7bT29lgk5B8EodPe" },
+    hint: "By hand: set duplication and latency high in Network (say 30 %, 5–80 ms) and keep writing: a late duplicate AppendEntries makes a follower drop entries it had already acknowledged.",
+  },
+  "commit-without-min": {
+    show: null,
+    hint: "No schedule of crashes, partitions, loss or duplication reaches this one with this core (README, What sweeps find): tests/toggles_scripted.rs delivers the one message that does, so there is no run to show.",
+  },
+  "ignore-higher-term-reply": {
+    show: { link: "#s=1.eNp1kr9u1EAQxr13cSRaKir0dUnQnRVfFCQOIdHS0MAL7NnjP7o9r7OzxjEVFYKCioYyHe9AyRPwABR5hLR0zNoHiiLFhbXa-Wbm9332i7psrKNlVZcVuaUnt1s6as2whgZ7bQiGdE4OvtIek5oRJDXxn_nbiibZci9jb92AvvYV7hsNlnJWUQ7bJHiTjhsYQYB0gZqRdR62KCAbT5NzMHSTY0vUMjYki9_VTYnaT43PBY1g5eUYZCjzgr6nscU0dpUgkDbke-u2qEgbDtNX4LUQHHG4cn5D2vP_phTakVgtOhbW0dLeNzLt3BAgpuk4rqwxtgdfdNLDJ4uRWKz9Cywgjlo5DFN7glde4gqmcts3EoZE01fUjOKG-r0JgQvlHTHrcsxeZxKuX4wGTs-fJWfYMY4DoJXgxlW2LA2tpXz2NEmlfJLgtQXrgvyA1tmWnBw2MmsbvDvRTlsvPW59MFl20REHztoY5NRaFoTaJ_P45uuD6-8Pf32cv_x09K2L7j5XXw6vfj6O1aP7foMolt5YyYzDSF2qVCnRRzOlDmbzg_j69xO5HtRKqQ-f389ufgyRUn8BqTnl_g" },
+    hint: "By hand: Isolate leader, let the others elect a new one, then Heal all: the old leader's heartbeats are refused with a newer term, which it ignores until the new leader's own messages arrive.",
+  },
+};
+
+/** The "Show me" of toggle `name`, as an action's `link` ({ preset } or a link), or null. */
+export function showMe(name) {
+  return TOGGLES[name]?.show ?? null;
+}
+
+/** How to break toggle `name` by hand, in one sentence (or ""). */
+export function hint(name) {
+  return TOGGLES[name]?.hint ?? "";
+}
