@@ -2,7 +2,7 @@
 // links, all in one SVG. Elements are created once and keyed (node id, message
 // id, link pair); each frame only changes what moved or changed.
 //
-// Every glyph carries a <title> (the tooltip, and what a screen reader reads);
+// Every glyph carries a <title> (the tooltip, and the accessible name);
 // nodes, links and messages are focusable (Tab) and picked with Enter or Space.
 
 import { $, attr, klass, style, svg, termColor, text } from "./dom.js";
@@ -316,7 +316,6 @@ export class Cluster {
         l.line._a["marker-end"] = null;
       }
       const words = linkWords(l.a, l.b, ab, ba, split);
-      attr(l, "aria-label", `link S${l.a}–S${l.b}: ${words}`);
       text(l.title, `Link S${l.a}–S${l.b}: ${words}. Click: cut one way, both ways, restore.`);
     }
   }
@@ -350,9 +349,9 @@ export class Cluster {
               ? "♛ leader"
               : role;
       text(g.roleText, roleText);
-      const summary = nodeSummary(n, role, stale, maxTerm, majority);
-      attr(g, "aria-label", summary);
-      text(g.title, summary);
+      // The <title> is both the tooltip and the accessible name (no
+      // aria-label: it would have to repeat every word drawn inside).
+      text(g.title, nodeSummary(n, role, stale, maxTerm, majority));
       text(g.crownTitle, stale ? `Stale leader: term ${n.term}, but the cluster is at term ${maxTerm}` : `Leader of term ${n.term}`);
       g.votes.replaceChildren();
       if (role === "candidate") {

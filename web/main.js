@@ -101,6 +101,7 @@ function newCluster(config = {}, ready = null) {
   store.pg?.free();
   const pg = (store.pg = next);
   store.selection = null;
+  store.sheet = false;
   store.split = null;
   $("split-bar").hidden = true;
   const n = pg.nodes();
@@ -386,7 +387,7 @@ function render() {
   const msgId = selectedId("msg");
   const msg = msgId ? cluster.message(msgId) : null;
   const detail = msg ? pg.messageDetail(msgId) : undefined;
-  inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : []);
+  inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : [], store.sheet);
   text($("clock"), `t = ${fmtMs(view.time)}`);
   tour?.onFrame();
   const c = view.clients[0];
@@ -413,6 +414,7 @@ function pick(what) {
   // cut mode cuts at once.
   if (what?.kind === "link" && (what.how !== "tap" || store.cutMode)) return cycleLink(what.a, what.b);
   store.selection = sameSelection(what, store.selection) ? null : what;
+  store.sheet = !!store.selection;
   redraw();
 }
 
@@ -431,6 +433,7 @@ function cycleLink(a, b) {
 
 function deselect() {
   store.selection = null;
+  store.sheet = false;
   redraw();
 }
 
@@ -593,7 +596,7 @@ function restartKey() {
 /** The legend's term swatches: each term's colour with its number on it. */
 function drawLegendTerms() {
   const box = $("legend-terms");
-  for (let t = 1; t <= 10; t++) {
+  for (let t = 1; t <= 9; t++) {
     const s = html("span", { class: "swatch", title: `term ${t}` }, box);
     s.style.setProperty("--c", termColor(t));
     s.style.setProperty("--ink-on", termInk(t));

@@ -358,8 +358,10 @@ export class Inspector {
   }
 
   /** `sel`: the selection (`{ kind, id }` or null); `msg`: the selected message
-   * while in flight; `log`: the selected node's newest entries. */
-  render(v, sel, msg, detail, log) {
+   * while in flight; `log`: the selected node's newest entries; `sheet`: the
+   * person picked it (on a phone the inspector then opens as a bottom sheet;
+   * a selection made by a scenario or the tour leaves it closed). */
+  render(v, sel, msg, detail, log, sheet) {
     let sig = "none";
     let acts = "none";
     let node;
@@ -380,8 +382,8 @@ export class Inspector {
       sig = `${key}|${link.ab}|${link.ba}|${link.split}`;
       acts = "link";
     }
-    this.root.classList.toggle("open", !!sel);
-    document.body.classList.toggle("sheet-open", !!sel);
+    this.root.classList.toggle("open", !!sel && sheet);
+    document.body.classList.toggle("sheet-open", !!sel && sheet);
     // The buttons are built once per kind of selection and then only
     // relabelled: a button that is pressed keeps its place, and the focus
     // (Crash becomes Restart in the same button).
@@ -484,7 +486,7 @@ export class Inspector {
         for (const x of [`S${p.peer}`, p.nextIndex, p.matchIndex]) html("td", null, tr).textContent = String(x);
       }
     }
-    const ol = html("ol", { class: "mini-log", reversed: "", "aria-label": `S${n.id}'s newest log entries` }, this.body);
+    const ol = html("ol", { class: "mini-log", reversed: "", tabindex: "0", "aria-label": `S${n.id}'s newest log entries` }, this.body);
     for (const e of log.slice(-12).reverse()) {
       const li = html("li", { value: e.index }, ol);
       const b = html("span", { class: "t" }, li);
@@ -507,7 +509,7 @@ export class Inspector {
       ["sent at", fmtMs(m.sentAt)],
       ["arrives at", fmtMs(m.deliverAt)],
     ]);
-    html("pre", { class: "detail" }, this.body).textContent = detail || "";
+    html("pre", { class: "detail", tabindex: "0", "aria-label": "Every field of the message" }, this.body).textContent = detail || "";
   }
 
   showLink(l) {

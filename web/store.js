@@ -27,6 +27,8 @@ export const store = {
   speed: 0.1,
   /** What the inspector shows (see above). */
   selection: null,
+  /** The person picked the selection (a phone then shows the inspector sheet). */
+  sheet: false,
   /** While the split editor is open: Map node id -> group letter "A" | "B" | "C". */
   split: null,
   /** Cut mode (touch screens): a tap on a link cuts it instead of showing it. */
