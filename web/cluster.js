@@ -227,9 +227,10 @@ export class Cluster {
       svg("path", { d, class: `hull-edge h${i % 3}` }, this.hulls);
       const hull = svg("path", { d, class: `hull h${i % 3}` }, this.hulls);
       svg("title", null, hull).textContent = tip;
-      const t = svg("text", { class: "hull-label", x: C, y: C }, this.hulls);
+      const tag = svg("g", { class: "hull-tag" }, this.hulls);
+      svg("title", null, tag).textContent = tip;
+      const t = svg("text", { class: "hull-label", x: C, y: C }, tag);
       t.textContent = what;
-      svg("title", null, t).textContent = tip;
       const box = t.getBBox();
       const spot = this.labelSpot(pts, box.width, box.height, placed);
       placed.push(spot);

@@ -22,6 +22,8 @@ const MAX_EVENTS = 40;
 const MAX_LOG = 200;
 
 const listeners = []; // raft.onAction(fn)
+/** Narrow screens show the inspector as a bottom sheet (style.css, max-width: 760px). */
+const sheetLayout = matchMedia("(max-width: 760px)");
 const cluster = new Cluster(pick);
 const logs = new LogMatrix();
 const kv = new KvPanel();
@@ -413,7 +415,10 @@ function pick(what) {
   // slightly wrong tap must not cut. A click, Enter, a long press or a tap in
   // cut mode cuts at once.
   if (what?.kind === "link" && (what.how !== "tap" || store.cutMode)) return cycleLink(what.a, what.b);
-  store.selection = sameSelection(what, store.selection) ? null : what;
+  // Picking what is selected deselects it, unless the inspector sheet is
+  // closed (a phone, after a scenario selected it): then it opens.
+  const same = sameSelection(what, store.selection);
+  store.selection = same && (store.sheet || !sheetLayout.matches) ? null : what;
   store.sheet = !!store.selection;
   redraw();
 }

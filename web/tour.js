@@ -38,11 +38,11 @@ export const CHAPTERS = [
       },
       {
         scene: { preset: "minority-cannot-commit", ms: 1500, select: 1 },
-        text: "At 0.5 s the network split S1 and S2 from S3, S4 and S5. The person then sent a=1 to S1: S1 appended it and S2 copied it (the hatched cells), but 2 of 5 is not a majority, so S1's commit index does not move and the person gets no answer. The other side elected a leader of term 2 and goes on committing.",
+        text: "At 0.5 s the network split S1 and S2 from S3, S4 and S5. The person then sent a=1 to S1: S1 appended it and S2 copied it (the hatched cells), but 2 of 5 is not a majority, so S1's commit index does not move and the person gets no answer. The other side, three of five, elected a leader of a newer term and goes on committing.",
       },
       {
         scene: { preset: "minority-cannot-commit", ms: 3600, select: 1 },
-        text: "The network healed at 2.5 s. S1 and S2 heard of term 2, stepped down, and their uncommitted a=1 was replaced by the majority's log; the client retried a=1 through the new leader, and it was committed once. Every log is the same again.",
+        text: "The network healed at 2.5 s. S1 and S2 heard of the newer term, S1 stepped down, and their uncommitted entries were replaced by the majority's log; the client retried a=1 through the new leader, and it was committed once. Every log is the same again.",
       },
       {
         try: {
