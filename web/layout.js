@@ -64,6 +64,7 @@ export function installLayout({ cluster, redraw }) {
 
   if (isEmbed()) {
     document.body.classList.add("embed");
+    $("scenario-note").tabIndex = 0; // it may scroll in a small frame
     const full = $("embed-open");
     full.hidden = false;
     const sync = () => {

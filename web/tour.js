@@ -186,7 +186,8 @@ export const CHAPTERS = [
           check(v) {
             const s5 = node(v, 5);
             const l = leaderOf(v);
-            if (!l || s5.crashed || s5.lastApplied < l.commitIndex || JSON.stringify(s5.kv) !== JSON.stringify(l.kv)) return null;
+            const busy = v.clients[0]?.pending || v.clients[0]?.queued; // the person's writes still on their way
+            if (!l || busy || s5.crashed || s5.lastApplied < l.commitIndex || JSON.stringify(s5.kv) !== JSON.stringify(l.kv)) return null;
             return `S5 replayed the log and holds exactly what every node holds: ${kvText(s5.kv)}. The log is what Raft replicates; each store is rebuilt from it.`;
           },
           playAfter: true,
