@@ -52,9 +52,12 @@ fn main() {
         };
 
         // The link must be the sweep's run: same trace up to the violation.
-        let mut sweep_world = prepare_seed(&sweep, seed, TraceMode::Hash, 0).expect("a sweep world");
+        let mut sweep_world =
+            prepare_seed(&sweep, seed, TraceMode::Hash, 0).expect("a sweep world");
         sweep_world.run_until(first.time);
-        let mut link_world = scenario.to_world(TraceMode::Hash, 0).expect("a valid scenario");
+        let mut link_world = scenario
+            .to_world(TraceMode::Hash, 0)
+            .expect("a valid scenario");
         link_world.run_until(first.time);
         assert_eq!(
             sweep_world.trace_hash(),
@@ -78,7 +81,11 @@ fn main() {
             selected: first.nodes.first().copied(),
         };
         let link = scenario.encode_link().expect("a link");
-        println!("{name}\t{seed}\t{}\t{}\t{link}", first.time, first.property.name());
+        println!(
+            "{name}\t{seed}\t{}\t{}\t{link}",
+            first.time,
+            first.property.name()
+        );
     }
     stale_leader_ignoring_replies();
 }

@@ -75,11 +75,12 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
   return { context, page, problems };
 }
 
-/** Saves a full-page PNG to tests/e2e/artifacts/NAME.png and returns its path. */
-export async function screenshot(page, name) {
+/** Saves a PNG of the whole page (or of the window only, `fullPage: false`)
+ * to tests/e2e/artifacts/NAME.png and returns its path. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 

@@ -174,3 +174,32 @@ screenTest("on a touch screen a tap on a link shows it; it cuts only from the in
   await page.touchscreen.tap(p.x, p.y);
   assert.deepEqual(await cuts(), [[2, 3], [3, 4]], "in cut mode a tap cuts");
 }, ["phone"]);
+
+// The README's pictures (docs/screenshot.png, docs/screenshot-phone.png are
+// copies of these): a busy, healthy cluster as the window shows it.
+for (const screen of SCREENS.filter((s) => s.name !== "tablet")) {
+  test(`README screenshot (${screen.name})`, () =>
+    withPage(
+      env.browser,
+      `readme ${screen.name}`,
+      async ({ page }) => {
+        await loadPlayground(page, env.server.url);
+        await page.evaluate(() => {
+          raft.pause();
+          raft.reset({ nodes: 5, seed: 9, clients: 1 });
+          raft.runFor(1500);
+          raft.write("x", "1");
+          raft.write("y", "2");
+          raft.cut(2, 3);
+          raft.runFor(400);
+          for (let i = 0; i < 5000 && raft.view().messages.length < 6; i++) raft.step();
+        });
+        if (screen.name === "desktop") await page.locator('#cluster [data-pick="node:1"]').click();
+        await settle(page);
+        await page.waitForTimeout(300);
+        await screenshot(page, `readme-${screen.name}`, { fullPage: false });
+      },
+      screen,
+    ),
+  );
+}
