@@ -3,7 +3,7 @@
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-# The npm build tools (wasm-opt), then cargo-installed tools, come first.
+# The npm build tools (wasm-opt, esbuild), then cargo-installed tools, come first.
 export PATH="$REPO_ROOT/tools/node_modules/.bin:$CARGO_BIN:$PATH"
 
 if [ -t 1 ]; then
@@ -76,13 +76,20 @@ ensure_node() {
 # DIR/package-lock.json pins (npm's own record: node_modules/.package-lock.json).
 npm_ci() {
   local dir="$1"
+  # Optional packages for other platforms (esbuild's binaries for each OS)
+  # are in the lock file but never installed: they do not count as missing.
   if [ -f "$dir/node_modules/.package-lock.json" ] && node -e '
-    const pick = (f) => {
+    const packages = (f) => {
       const p = { ...require(f).packages };
       delete p[""];
-      return JSON.stringify(Object.keys(p).sort().map((k) => [k, p[k].version, p[k].integrity]));
+      return p;
     };
-    process.exit(pick(process.argv[1]) === pick(process.argv[2]) ? 0 : 1);
+    const locked = packages(process.argv[1]);
+    const installed = packages(process.argv[2]);
+    const pick = (p, keep) =>
+      JSON.stringify(Object.keys(p).filter(keep).sort().map((k) => [k, p[k].version, p[k].integrity]));
+    const wanted = pick(locked, (k) => !locked[k].optional || k in installed);
+    process.exit(wanted === pick(installed, () => true) ? 0 : 1);
   ' "$dir/package-lock.json" "$dir/node_modules/.package-lock.json"; then
     ok "${dir#"$REPO_ROOT"/}/node_modules matches its package-lock.json"
     return

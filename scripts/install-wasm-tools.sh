@@ -5,7 +5,8 @@
 #   - trunk 0.21.14 (cargo install --locked)
 #   - wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) at exactly the
 #     wasm-bindgen version in Cargo.lock (cargo install)
-#   - wasm-opt: binaryen from npm, pinned in tools/package-lock.json (npm ci)
+#   - wasm-opt (binaryen) and esbuild from npm, pinned in
+#     tools/package-lock.json (npm ci)
 #   - every crate in Cargo.lock, for all targets (cargo fetch), so that
 #     `trunk build --offline` / `trunk serve --offline` work
 # INSTALL_DRY_RUN=1 checks only and says what it would install.
@@ -53,10 +54,11 @@ else
   install_cmd cargo install wasm-bindgen-cli --version "=$WB_VERSION" --force
 fi
 
-say "wasm-opt (binaryen from npm, tools/package-lock.json)"
+say "wasm-opt and esbuild (npm, tools/package-lock.json)"
 ensure_node
 npm_ci "$REPO_ROOT/tools"
 [ "$DRY_RUN" = 1 ] || ok "$(command -v wasm-opt): $(tool_version wasm-opt)"
+[ "$DRY_RUN" = 1 ] || ok "$(command -v esbuild): esbuild $(esbuild --version)"
 
 say "crates for every target (cargo fetch), so --offline builds work"
 install_cmd cargo fetch --quiet

@@ -6,7 +6,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DIST="${1:-$REPO_ROOT/dist}"
-BUDGET="${2:-${PAGE_WEIGHT_BUDGET:-240000}}" # 240 KB gzip hard limit (measured ~212 KB); goal: <= 66 KB
+# The measured weight plus ~10 % (README, "Page weight"): 178.4 KB measured,
+# the goal is <= 100 KB (stretch 66 KB). Lower it again when the page shrinks.
+BUDGET="${2:-${PAGE_WEIGHT_BUDGET:-196000}}"
 [ -f "$DIST/index.html" ] || die "$DIST/index.html is missing: build the release dist first (make build)"
 
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }

@@ -384,10 +384,7 @@ impl Playground {
     #[wasm_bindgen(js_name = setBug)]
     pub fn set_bug(&mut self, name: String, on: bool) -> Result<(), JsError> {
         let bug = input::bug(&name).map_err(err)?;
-        self.act(Action::SetBug {
-            bug: bug.name().to_string(),
-            on,
-        })
+        self.act(Action::SetBug { bug, on })
     }
 
     /// The broken-rule toggles: `[{ name, explanation, on }]`.

@@ -142,7 +142,7 @@ fn golden_full() -> Scenario {
         (
             1200,
             Action::SetBug {
-                bug: "truncate-matching".into(),
+                bug: Bug::TruncateMatching,
                 on: false,
             },
         ),
@@ -424,6 +424,19 @@ fn invalid_scenarios_in_well_formed_links_are_refused_with_a_reason() {
                     })
             }),
             "no node 7",
+        ),
+        (
+            Box::new(|w| {
+                w.actions
+                    .push(raft_playground::scenario::wire::TimedActionV1 {
+                        time: 5,
+                        action: raft_playground::scenario::wire::ActionV1::SetBug {
+                            bug: "no-such-bug".into(),
+                            on: true,
+                        },
+                    })
+            }),
+            "unknown bug 'no-such-bug'",
         ),
         (
             Box::new(|w| {

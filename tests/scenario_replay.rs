@@ -66,9 +66,7 @@ fn random_action(rng: &mut Rng, w: &World) -> Action {
             },
         },
         8 => Action::SetBug {
-            bug: Bug::ALL[rng.range(0, Bug::ALL.len() as u64) as usize]
-                .name()
-                .into(),
+            bug: Bug::ALL[rng.range(0, Bug::ALL.len() as u64) as usize],
             on: rng.chance(0.5),
         },
         _ => Action::Client {

@@ -2,7 +2,7 @@
 
 mod support;
 
-use raft_playground::raft::RoleKind;
+use raft_playground::raft::{Bug, RoleKind};
 use raft_playground::sim::{Action, ClientConfig, MS, PERSON, SECOND, SimConfig, TraceMode, World};
 use support::{persistent_state, put, put_op, world};
 
@@ -156,17 +156,26 @@ fn bad_actions_are_refused_with_a_reason() {
         })
         .is_err()
     );
-    assert!(
-        w.apply(Action::SetBug {
-            bug: "nope".into(),
-            on: true
-        })
-        .unwrap_err()
-        .contains("unknown bug")
-    );
     assert!(w.apply(Action::DropMessage { id: 123456 }).is_err());
     assert!(
         w.applied_actions().is_empty(),
         "refused actions are not recorded"
     );
+}
+
+#[test]
+fn a_bug_action_is_named_in_json_and_an_unknown_name_is_refused() {
+    let action = Action::SetBug {
+        bug: Bug::ForgetVote,
+        on: true,
+    };
+    let json = r#"{"action":"set_bug","bug":"forget-vote","on":true}"#;
+    assert_eq!(serde_json::to_string(&action).unwrap(), json);
+    assert_eq!(serde_json::from_str::<Action>(json).unwrap(), action);
+    for bug in Bug::ALL {
+        assert_eq!(serde_json::to_value(bug).unwrap(), bug.name());
+    }
+    let unknown = r#"{"action":"set_bug","bug":"nope","on":true}"#;
+    let e = serde_json::from_str::<Action>(unknown).unwrap_err();
+    assert!(e.to_string().contains("unknown bug 'nope'"), "{e}");
 }

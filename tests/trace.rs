@@ -5,6 +5,7 @@
 mod support;
 
 use raft_playground::kv::Op;
+use raft_playground::raft::Bug;
 use raft_playground::sim::sweep::{SweepConfig, drive, finish_seed, prepare_seed};
 use raft_playground::sim::{Action, Event, MS, SECOND, TraceMode};
 use serde_json::Value;
@@ -52,7 +53,7 @@ fn scripted_trace() -> Vec<u8> {
     let id = w.in_flight().next().expect("the request is on its way").id;
     w.apply(Action::DropMessage { id }).unwrap();
     w.apply(Action::SetBug {
-        bug: "forget-vote".into(),
+        bug: Bug::ForgetVote,
         on: true,
     })
     .unwrap();

@@ -1,4 +1,6 @@
-//! The continuous safety checker.
+//! The continuous safety checker: judges the event stream, one event at a time,
+//! against the safety properties. The compact log shadows it judges with (slots,
+//! prefix hashes) are in `shadow.rs`.
 //!
 //! # Data structures
 //! - Per node, a shadow of its persisted log: one [`Slot`] per index holding the
@@ -17,35 +19,14 @@
 //! except that extending the committed prefix costs O(1) per new committed index.
 //! Logs are never rescanned.
 
+use crate::check::shadow::{
+    Committed, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of, to_usize,
+};
 use crate::event::describe;
 use crate::event::{Event, EventKind, Property, Violation};
 use crate::kv::ClientId;
 use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
-
-/// One entry of a shadow log: everything the checks need, without the data itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Slot {
-    term: Term,
-    /// Hash of the entry's data.
-    data: u64,
-    /// Rolling hash of the log up to and including this entry.
-    prefix: u64,
-    /// The client command the entry carries (`None` for a no-op).
-    cmd: Option<(ClientId, u64)>,
-}
-
-/// One index of the cluster's committed prefix.
-#[derive(Clone, Copy, Debug)]
-struct Committed {
-    /// The entry; `slot.prefix` is along the committed chain itself.
-    slot: Slot,
-    /// The first node seen committing this index.
-    node: NodeId,
-    /// The term the first committing node was in: the term it was committed in.
-    commit_term: Term,
-}
 
 #[derive(Clone, Debug, Default)]
 struct NodeState {
@@ -85,6 +66,13 @@ impl NodeState {
 /// Dedupe key: at most one violation per key.
 type Key = (Property, u64, u64);
 
+/// A [`Key`] as stored in [`Checker::reported`]: the property by its index, so
+/// that the set has the same type as [`Checker::acked`] and the wasm carries one
+/// B-tree instantiation for both, not two (see README, "Page weight").
+fn stored(key: Key) -> (u64, u64, u64) {
+    (key.0.index() as u64, key.1, key.2)
+}
+
 /// At most this many violations of one property are reported in a run; further
 /// distinct ones are only counted ([`Checker::suppressed`]). One broken rule tends to
 /// break the same property at every later index: the first reports say it all.
@@ -114,8 +102,10 @@ pub struct Checker {
     acked: BTreeSet<(LogIndex, ClientId, u64)>,
     /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
     pending: Option<(NodeId, Time)>,
-    reported: BTreeSet<Key>,
-    per_property: BTreeMap<Property, usize>,
+    /// Every [`Key`] found so far, [`stored`].
+    reported: BTreeSet<(u64, u64, u64)>,
+    /// Violations reported so far, by [`Property::index`].
+    per_property: [usize; Property::COUNT],
     suppressed: usize,
     violations: Vec<Violation>,
 }
@@ -738,10 +728,10 @@ impl Checker {
         term: Option<Term>,
         explanation: impl FnOnce() -> String,
     ) {
-        if !self.reported.insert(key) {
+        if !self.reported.insert(stored(key)) {
             return;
         }
-        let count = self.per_property.entry(key.0).or_insert(0);
+        let count = &mut self.per_property[key.0.index()];
         if *count >= MAX_REPORTS_PER_PROPERTY {
             self.suppressed += 1;
             return;
@@ -773,100 +763,5 @@ fn node_of(kind: &EventKind) -> Option<NodeId> {
         | EventKind::Restart { node }
         | EventKind::ForceTimeout { node } => Some(*node),
         _ => None,
-    }
-}
-
-/// `items[index - 1]`, checked.
-fn get<T>(items: &[T], index: LogIndex) -> Option<&T> {
-    let i = usize::try_from(index).ok()?.checked_sub(1)?;
-    items.get(i)
-}
-
-fn to_usize(x: u64) -> usize {
-    usize::try_from(x).unwrap_or(usize::MAX)
-}
-
-/// Something with a prefix hash per index (a shadow log or the committed prefix).
-trait Prefixed {
-    fn prefix(&self) -> u64;
-}
-
-impl Prefixed for Slot {
-    fn prefix(&self) -> u64 {
-        self.prefix
-    }
-}
-
-impl Prefixed for Committed {
-    fn prefix(&self) -> u64 {
-        self.slot.prefix
-    }
-}
-
-/// The first index in `1..=hi` where the two chains differ, given that they differ
-/// at `hi`. Prefix hashes that agree at `i` agree below `i`, so the predicate is
-/// monotone and a binary search finds it in O(log n).
-fn first_mismatch<A: Prefixed, B: Prefixed>(a: &[A], b: &[B], hi: LogIndex) -> LogIndex {
-    let differs = |i: LogIndex| get(a, i).map(Prefixed::prefix) != get(b, i).map(Prefixed::prefix);
-    let (mut lo, mut hi) = (1, hi.max(1));
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if differs(mid) { hi = mid } else { lo = mid + 1 }
-    }
-    lo
-}
-
-// ----- hashing -----------------------------------------------------------------------------
-
-/// FNV-1a, finished with a SplitMix64 mix: deterministic, no per-process keys.
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        mix(self.0)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01B3);
-        }
-    }
-}
-
-fn hash_of(data: &EntryData) -> u64 {
-    let mut h = Fnv(0xCBF2_9CE4_8422_2325);
-    data.hash(&mut h);
-    h.finish()
-}
-
-/// The rolling prefix hash: `h[i] = chain(h[i-1], term_i, hash(data_i))`.
-fn chain(prev: u64, term: Term, data: u64) -> u64 {
-    mix(mix(prev ^ term.wrapping_mul(0x9E37_79B9_7F4A_7C15)) ^ data)
-}
-
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-// ----- explanations ------------------------------------------------------------------------
-
-fn command_of(data: &EntryData) -> Option<(ClientId, u64)> {
-    match data {
-        EntryData::Noop => None,
-        EntryData::Command(c) => Some((c.client, c.seq)),
-    }
-}
-
-fn describe_slot(slot: &Slot) -> String {
-    match slot.cmd {
-        None => format!("a term-{} no-op", slot.term),
-        Some((client, seq)) => format!(
-            "a term-{} entry with client {client}'s command (seq {seq})",
-            slot.term
-        ),
     }
 }

@@ -37,8 +37,10 @@ struct Reign {
 pub struct LivenessWatch {
     final_heal: Option<Time>,
     reigns: Vec<Reign>,
-    /// Node -> index in `reigns` of its open reign.
-    in_power: BTreeMap<NodeId, usize>,
+    /// Node -> index in `reigns` of its open reign. A u64, not a usize: the
+    /// same map type as the checker's `leaders`, one B-tree instantiation less
+    /// in the wasm (README, "Page weight").
+    in_power: BTreeMap<NodeId, u64>,
     /// (client, seq) -> (first invocation time, node first asked), until completed.
     pending: BTreeMap<(ClientId, u64), (Time, NodeId)>,
     completed: BTreeSet<(ClientId, u64)>,
@@ -62,7 +64,7 @@ impl LivenessWatch {
             EventKind::Role { node, role, term } => {
                 self.end_reign(*node, t);
                 if *role == RoleKind::Leader {
-                    self.in_power.insert(*node, self.reigns.len());
+                    self.in_power.insert(*node, self.reigns.len() as u64);
                     self.reigns.push(Reign {
                         node: *node,
                         term: *term,
@@ -150,7 +152,7 @@ impl LivenessWatch {
     pub fn leader(&self) -> Option<(NodeId, Term)> {
         self.in_power
             .values()
-            .filter_map(|&i| self.reigns.get(i))
+            .filter_map(|&i| self.reigns.get(i as usize))
             .max_by_key(|r| (r.term, r.start))
             .map(|r| (r.node, r.term))
     }
@@ -159,7 +161,7 @@ impl LivenessWatch {
         if let Some(r) = self
             .in_power
             .remove(&node)
-            .and_then(|i| self.reigns.get_mut(i))
+            .and_then(|i| self.reigns.get_mut(i as usize))
         {
             r.end = Some(t);
         }

@@ -17,7 +17,9 @@
 //! [`Checker::flush`] at the end of a run).
 
 mod checker;
+pub mod linearizability;
 pub mod liveness;
+mod shadow;
 
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,15 @@ pub enum Property {
 }
 
 impl Property {
+    /// How many properties there are: [`Property::index`] is below it
+    /// (`Liveness` must stay the last variant).
+    pub const COUNT: usize = Property::Liveness as usize + 1;
+
+    /// 0, 1, 2, ... in declaration order (the order `Ord` sorts in).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Property::ElectionSafety => "Election Safety",

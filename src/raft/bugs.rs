@@ -4,9 +4,10 @@
 //! Every place in the core that consults one is marked `BROKEN RULE` so that the
 //! correct rule and its broken twin can be read side by side.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Serialised by its [`Bug::name`] (`"forget-vote"`), as in links, the page and the CLI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Bug {
     /// Figure 8: a leader commits an entry of an older term because it is on a majority.
     CommitOldTerm,
@@ -72,8 +73,29 @@ impl Bug {
         Bug::ALL.into_iter().find(|b| b.name() == name)
     }
 
+    /// [`Bug::from_name`], or an error that lists the known names.
+    pub fn parse(name: &str) -> Result<Bug, String> {
+        Bug::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
+            format!("unknown bug '{name}'; known: {}", known.join(", "))
+        })
+    }
+
     fn bit(self) -> u32 {
         1 << (self as u32)
+    }
+}
+
+impl Serialize for Bug {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Bug {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Bug::parse(&name).map_err(serde::de::Error::custom)
     }
 }
 

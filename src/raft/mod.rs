@@ -17,6 +17,6 @@ pub use bugs::{Bug, Bugs};
 pub use config::Config;
 pub use log::Log;
 pub use message::{ConflictHint, Message, MessageBody};
-pub use node::{Node, PersistentState, Progress, ProposeError, Role};
+pub use node::{Node, PersistentState, Progress, ProposeError, Role, Votes};
 pub use ready::{NodeEvent, PersistOp, Ready};
 pub use types::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};

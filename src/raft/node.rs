@@ -11,7 +11,7 @@ use super::types::{Entry, LogIndex, NodeId, RoleKind, Term, Time};
 use crate::kv::Command;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// What survives a crash (Figure 2, "Persistent state on all servers").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,13 +56,45 @@ pub enum Role {
     },
     Candidate {
         /// Who granted a vote in this term (self included).
-        votes: BTreeSet<NodeId>,
+        votes: Votes,
     },
     Leader {
         /// One entry per other member, in id order.
         progress: BTreeMap<NodeId, Progress>,
         heartbeat_deadline: Time,
     },
+}
+
+/// A candidate's granted votes: node ids in id order, each once. A sorted Vec,
+/// not a BTreeSet: a cluster has at most 9 nodes, and the wasm carries one
+/// B-tree instantiation less (README, "Page weight").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Votes(Vec<NodeId>);
+
+impl Votes {
+    fn of(id: NodeId) -> Self {
+        Votes(vec![id])
+    }
+
+    /// Adds `id`, unless it voted already.
+    fn insert(&mut self, id: NodeId) {
+        if let Err(at) = self.0.binary_search(&id) {
+            self.0.insert(at, id);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The voters in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &NodeId> + '_ {
+        self.0.iter()
+    }
 }
 
 /// Why a proposal was refused.
@@ -72,6 +104,7 @@ pub enum ProposeError {
     NotLeader { leader_hint: Option<NodeId> },
 }
 
+#[derive(Clone, Debug)]
 pub struct Node {
     id: NodeId,
     /// Every member, self included, in id order.
@@ -290,7 +323,7 @@ impl Node {
         self.voted_for = Some(self.id);
         self.persist_hard_state();
         self.set_role(Role::Candidate {
-            votes: BTreeSet::from([self.id]),
+            votes: Votes::of(self.id),
         });
         self.reset_election_timer(now);
         if self.is_majority(1) {

@@ -239,7 +239,7 @@ fn action_v1(a: &Action) -> ActionV1 {
             network: network_v1(network),
         },
         Action::SetBug { bug, on } => ActionV1::SetBug {
-            bug: bug.clone(),
+            bug: bug.name().to_string(),
             on: *on,
         },
     }
@@ -266,7 +266,7 @@ impl TryFrom<ScenarioV1> for Scenario {
             .map_err(|_| invalid("max entries per AppendEntries is too large".into()))?;
         let mut bugs = Bugs::none();
         for name in &w.bugs {
-            let bug = Bug::from_name(name).ok_or_else(|| invalid(unknown_bug(name)))?;
+            let bug = Bug::parse(name).map_err(invalid)?;
             bugs.set(bug, true);
         }
         let config = SimConfig {
@@ -303,11 +303,16 @@ impl TryFrom<ScenarioV1> for Scenario {
             actions: w
                 .actions
                 .into_iter()
-                .map(|a| TimedAction {
-                    time: a.time,
-                    action: action_live(a.action),
+                .enumerate()
+                .map(|(i, a)| {
+                    let action = action_live(a.action)
+                        .map_err(|e| invalid(format!("action {}: {e}", i + 1)))?;
+                    Ok(TimedAction {
+                        time: a.time,
+                        action,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, ScenarioError>>()?,
             view: ViewState {
                 time: w.view.time,
                 playing: w.view.playing,
@@ -316,8 +321,6 @@ impl TryFrom<ScenarioV1> for Scenario {
         })
     }
 }
-
-pub(super) use crate::sim::action::unknown_bug;
 
 fn network_live(n: NetworkV1) -> NetworkConfig {
     NetworkConfig {
@@ -350,8 +353,9 @@ fn entry_live(e: EntryV1) -> Entry {
     }
 }
 
-fn action_live(a: ActionV1) -> Action {
-    match a {
+/// Fails only on a toggle name that does not exist.
+fn action_live(a: ActionV1) -> Result<Action, String> {
+    Ok(match a {
         ActionV1::Partition { groups } => Action::Partition { groups },
         ActionV1::Cut { from, to } => Action::Cut { from, to },
         ActionV1::Heal => Action::Heal,
@@ -366,6 +370,9 @@ fn action_live(a: ActionV1) -> Action {
         ActionV1::SetNetwork { network } => Action::SetNetwork {
             network: network_live(network),
         },
-        ActionV1::SetBug { bug, on } => Action::SetBug { bug, on },
-    }
+        ActionV1::SetBug { bug, on } => Action::SetBug {
+            bug: Bug::parse(&bug)?,
+            on,
+        },
+    })
 }

@@ -1,15 +1,27 @@
-//! The messages on the wire, keyed by their (sequential) message id.
+//! The messages on the wire: one message ([`InFlight`]) and the set of them,
+//! keyed by their (sequential) message id.
 //!
 //! Message ids are handed out in increasing order and most messages live for a
 //! few milliseconds, so a window of slots starting at the oldest live id is both
 //! cheaper than a map (no rebalancing, no moving of large values, no allocation
 //! per message) and iterates in id order like one.
 
-use crate::sim::event::MessageId;
-use crate::sim::world::InFlight;
+use crate::raft::Time;
+use crate::sim::event::{Address, MessageId, Payload};
 use std::collections::VecDeque;
 
-#[derive(Default)]
+/// A message on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlight {
+    pub id: MessageId,
+    pub from: Address,
+    pub to: Address,
+    pub sent_at: Time,
+    pub deliver_at: Time,
+    pub payload: Payload,
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct InFlightSet {
     /// `slots[i]` holds message `base + i`, if still in flight.
     slots: VecDeque<Option<InFlight>>,
@@ -77,7 +89,6 @@ impl InFlightSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::event::{Address, Payload};
 
     fn msg(id: MessageId) -> InFlight {
         InFlight {

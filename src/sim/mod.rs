@@ -4,11 +4,15 @@
 pub mod action;
 pub mod client;
 pub mod config;
+pub mod effect;
 pub mod faults;
 pub mod harness;
 pub mod inflight;
 pub mod network;
+pub mod observers;
+pub mod queue;
 pub mod scripted;
+pub mod servers;
 pub mod sweep;
 pub mod trace;
 pub mod world;

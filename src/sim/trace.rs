@@ -6,6 +6,7 @@ use crate::sim::event::{Event, EventKind};
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 
+#[derive(Clone)]
 pub struct Trace {
     mode: TraceMode,
     hasher: Sha256,

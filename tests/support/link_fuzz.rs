@@ -350,9 +350,7 @@ pub fn random_scenario(rng: &mut Rng) -> Scenario {
                 network: random_network(rng),
             },
             8 => Action::SetBug {
-                bug: Bug::ALL[rng.range(0, Bug::ALL.len() as u64) as usize]
-                    .name()
-                    .to_string(),
+                bug: Bug::ALL[rng.range(0, Bug::ALL.len() as u64) as usize],
                 on: rng.chance(0.5),
             },
             _ => Action::Heal,

@@ -1,0 +1,97 @@
+//! Everything that watches a run: the safety checker, the liveness watch (sweeps
+//! only), the trace, and the violations found so far. Each event the world emits
+//! reaches all of them, in that order, exactly once.
+
+use crate::check::liveness::LivenessWatch;
+use crate::check::{Checker, Violation};
+use crate::raft::{NodeId, Time};
+use crate::sim::config::TraceMode;
+use crate::sim::event::{Event, EventKind};
+use crate::sim::trace::Trace;
+
+#[derive(Clone)]
+pub struct Observers {
+    checker: Checker,
+    /// Sweeps only: judges progress after the final heal.
+    liveness: Option<LivenessWatch>,
+    trace: Trace,
+    /// Every violation found so far, in the order the trace records them.
+    violations: Vec<Violation>,
+}
+
+impl Observers {
+    /// Observers of a cluster of `nodes`; `trace` and `recent_events` as for [`Trace::new`].
+    pub fn new(nodes: &[NodeId], trace: TraceMode, recent_events: usize) -> Self {
+        Observers {
+            checker: Checker::new(nodes),
+            liveness: None,
+            trace: Trace::new(trace, recent_events),
+            violations: Vec::new(),
+        }
+    }
+
+    /// Shows an event at `time` to every observer and hands its kind back, so that
+    /// a payload can be moved in and out of the event instead of cloned (the hot
+    /// path of every message).
+    pub fn emit(&mut self, time: Time, kind: EventKind) -> EventKind {
+        let event = Event { time, kind };
+        if let Some(l) = self.liveness.as_mut() {
+            l.observe(&event);
+        }
+        let found = self.checker.observe(&event);
+        self.trace.record(&event);
+        for v in found {
+            self.record_violation(time, v);
+        }
+        event.kind
+    }
+
+    /// The one place a violation is recorded: in the trace, right after the event
+    /// that revealed it, and in the list.
+    fn record_violation(&mut self, time: Time, violation: Violation) {
+        self.trace.record(&Event {
+            time,
+            kind: EventKind::Violation(violation.clone()),
+        });
+        self.violations.push(violation);
+    }
+
+    /// Judges what the checker still holds back (a `Commit` waiting for the rest
+    /// of its `Ready`); call it when a run ends. Returns the violations it revealed.
+    pub fn flush_checker(&mut self, now: Time) -> Vec<Violation> {
+        let found = self.checker.flush();
+        for v in &found {
+            self.record_violation(now, v.clone());
+        }
+        found
+    }
+
+    /// Starts judging liveness with `watch` (sweeps).
+    pub fn watch_liveness(&mut self, watch: LivenessWatch) {
+        self.liveness = Some(watch);
+    }
+
+    /// Liveness violations at `end`, allowing `bound` after the final heal;
+    /// recorded at `now` like any other violation.
+    pub fn finish_liveness(&mut self, now: Time, end: Time, bound: Time) -> Vec<Violation> {
+        let found = self
+            .liveness
+            .as_ref()
+            .map(|l| l.finish(end, bound))
+            .unwrap_or_default();
+        for v in &found {
+            self.record_violation(now, v.clone());
+        }
+        found
+    }
+
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
