@@ -555,8 +555,10 @@ function wireControls() {
 }
 
 function closeSplit() {
+  const inBar = $("split-bar").contains(document.activeElement);
   store.split = null;
   $("split-bar").hidden = true;
+  if (inBar) $("split").focus(); // the bar is gone: back to the button that opened it
   redraw();
 }
 

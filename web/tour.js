@@ -305,8 +305,11 @@ export class Tour {
 
   /** The person did something: is it what the try-it step waits for? */
   onAction(a) {
+    if (this.busy || this.chapter < 0) return;
+    // The person opened another scenario or cluster: the tour's scene is gone.
+    if (a.type === "load" || a.type === "reset") return this.close();
     const t = this.trying;
-    if (this.busy || !t || t.phase === "done") return;
+    if (!t || t.phase === "done") return;
     const v = store.pg.view(0);
     const r = t.trial.onAction(a, v, t.state);
     if (!r) return;
