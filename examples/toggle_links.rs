@@ -29,6 +29,8 @@ const CAUGHT: [(&str, u64); 3] = [
 
 /// How long before the violation the link opens.
 const LEAD: u64 = 500 * MS;
+/// How long after the violation the link's scheduled faults go on.
+const AFTER: u64 = 1000 * MS;
 
 fn main() {
     for (name, seed) in CAUGHT {
@@ -65,6 +67,9 @@ fn main() {
             "{name}: the link does not replay seed {seed}'s run"
         );
 
+        // Actions after the violation show nothing more: the link stops there
+        // (a shorter link, a lighter page).
+        scenario.actions.retain(|a| a.time <= first.time + AFTER);
         let at = first.time.saturating_sub(LEAD);
         scenario.title = format!("{name}: seed {seed} of the random sweep");
         scenario.caption = format!(

@@ -5,8 +5,8 @@
 // `cargo run --example toggle_links` (examples/toggle_links.rs): the run of
 // `raft-playground run --seed N --faults random --bug NAME` for the seed the
 // README's toggle table names, opening paused half a second before the
-// checker's first violation (the example checks the link replays that very
-// run). Links stay valid in every later release; the runs they show stay the
+// checker's first violation and ending a second after it (the example checks
+// the link replays that very run). Links stay valid in every later release; the runs they show stay the
 // same as long as the core's behaviour does (the golden trace hashes).
 
 /** name -> { show: { preset } | { link } | null, hint } */
@@ -24,7 +24,7 @@ export const TOGGLES = {
     hint: "By hand: isolate a follower, write a few keys to the others, let the isolated node time out a few times (its term climbs), then heal: it can win the election without the committed entries.",
   },
   "truncate-matching": {
-    show: { link: "#s=1.eNptUD1rFUEU3bmzCxFs_CgsbxeFbFTEwtdEsLALIf4Amey7b3dwd2aZmX0x2gSLkDbEgGBelYAfhZVgoY2gYGGRRhC1iCIYCYp2gqDeNY8UPqe4c2fOOffjpME1JlOB0kqFrNAm76An6uJptD0MBaFTpmsr9PNE9TuY3XtlTvmC_ATWygUdtDUeGWGBI8K5xi9gVmoygSnzOhQ40oYLas64kzWTOOPIe5wp1QIetw4vYbDoA9UnOqgCnjt1Fiv_dxpWZFfIoaPauuDxgq0qHQKX4WZOk0dDfcazQpmcOjhtu4RnmF7ZPpM0S0qb75N7jpfRpktXmWTNBKoyFLbJC2ZiobqY7ddv6naoIXcSp1XQfWrn4KE77FIvpG2aO9uwEbwupunQyTTtqabk1kMv03SuyUctEcm31QPbdw5vLcnzy-O3muifIxlgOBaHRqTRke0PByMJMhECIH66dRKerczCzzeXIwABUsbJ7soNIePFT2tCii8b9wSsDx6JCEQcM578vvuCs--D12JseXznF1w_-uDi-2sPp_buzanHzz-LJFm9ucS1Pm6uQyx3Xz0BlietPL7_4yUICRuDHYhkJAUk_Ll4-ytAG2LRxrH_7bT29lgk5B8EodPe" },
+    show: { link: "#s=1.eNplUDFOw0AQtM9JgUQDFeV2gMQFEKLAFRJ9FIUHoIu9tk_Yd9bdXkI-gGgRQuIHvAOJB6QGiogX0NOwgSgFuWpPM7MzO5JcMJkilI2irNKmTMEj5nAMtgCqEJwyuW3ATxDbDzH8-2VO-Qr9AbTKkSZtjQdGWOAQYRT8FLJaoyGmTDRVsGbDCzVP7GRNDwYOvYdBraawZx1cAlnwhO1-Corg7OgUGv-bhhXZNTpw2FpHHi5s02giXsNmTqMHg2PGs0qZElPo2xzhhOmNHTNJs6S25YpcOD5GmxxvmGTNAaiaKhvKiplQqRyy1f7QLkItuT3oK9JjXOTg0Cm3VJBcjKWzgYvgc0HKZZNSFirUbL3sUspRKNcribtfDxvz5-3ZbXJ-t_sUon8vYYDhTry1Jo0688_NKBFJN46F6LzMDsXr_VB8v11FQsQiSTrdx_edKE5-AM_wpuY" },
     hint: "By hand: set duplication and latency high in Network (say 30 %, 5–80 ms) and keep writing: a late duplicate AppendEntries makes a follower drop entries it had already acknowledged.",
   },
   "commit-without-min": {

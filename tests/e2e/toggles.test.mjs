@@ -54,8 +54,10 @@ screenTest("a broken rule that is on is named by a badge, also on an opened link
 
 screenTest("every toggle has a hint, and its Show me opens a run where it breaks", async (page, screen) => {
   await page.locator("#rules > summary").click();
+  // Every toggle the core has, so a new one without its hint is caught here
+  // (web/toggles.js holds the hints and the Show me links).
   const bugs = await page.evaluate(() => raft.bugs().map((b) => b.name));
-  assert.equal(bugs.length, 6);
+  assert.ok(bugs.length >= 6);
   for (const name of bugs) {
     const item = page.locator("#bugs li", { has: page.locator(`input[data-bug="${name}"]`) });
     assert.ok((await item.locator(".hint").textContent()).length > 40, `${name} has a hint`);
