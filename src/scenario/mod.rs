@@ -11,6 +11,7 @@
 
 pub mod link;
 pub mod presets;
+pub mod timeline;
 pub mod wire;
 
 use crate::raft::{NodeId, Time};

@@ -17,6 +17,27 @@ pub struct Observers {
     trace: Trace,
     /// Every violation found so far, in the order the trace records them.
     violations: Vec<Violation>,
+    /// Time travel only: the notable events (see [`is_notable`]) since the last
+    /// [`Observers::take_notable`]; `None` when nobody collects them.
+    notable: Option<Vec<Event>>,
+}
+
+/// Events worth a marker on a timeline: elections and leaders, crashes and
+/// restarts, partitions, cuts and heals, violations. Few per step.
+pub fn is_notable(kind: &EventKind) -> bool {
+    use crate::raft::RoleKind;
+    matches!(
+        kind,
+        EventKind::Role {
+            role: RoleKind::Candidate | RoleKind::Leader,
+            ..
+        } | EventKind::Crash { .. }
+            | EventKind::Restart { .. }
+            | EventKind::Partition { .. }
+            | EventKind::Cut { .. }
+            | EventKind::Heal
+            | EventKind::Violation(_)
+    )
 }
 
 impl Observers {
@@ -27,6 +48,28 @@ impl Observers {
             liveness: None,
             trace: Trace::new(trace, recent_events),
             violations: Vec::new(),
+            notable: None,
+        }
+    }
+
+    /// Starts (or stops) keeping the notable events for [`Observers::take_notable`].
+    pub fn collect_notable(&mut self, on: bool) {
+        self.notable = on.then(Vec::new);
+    }
+
+    /// The notable events since the last call (empty when not collecting).
+    pub fn take_notable(&mut self) -> Vec<Event> {
+        self.notable
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn note(&mut self, event: &Event) {
+        if let Some(notable) = self.notable.as_mut()
+            && is_notable(&event.kind)
+        {
+            notable.push(event.clone());
         }
     }
 
@@ -40,6 +83,7 @@ impl Observers {
         }
         let found = self.checker.observe(&event);
         self.trace.record(&event);
+        self.note(&event);
         for v in found {
             self.record_violation(time, v);
         }
@@ -49,10 +93,12 @@ impl Observers {
     /// The one place a violation is recorded: in the trace, right after the event
     /// that revealed it, and in the list.
     fn record_violation(&mut self, time: Time, violation: Violation) {
-        self.trace.record(&Event {
+        let event = Event {
             time,
             kind: EventKind::Violation(violation.clone()),
-        });
+        };
+        self.trace.record(&event);
+        self.note(&event);
         self.violations.push(violation);
     }
 
