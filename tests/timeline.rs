@@ -245,6 +245,14 @@ fn opening_a_scenario_gives_the_pages_run_and_the_same_link() {
     let t = Timeline::open(s.clone(), TraceMode::Hash, 0).unwrap();
     assert_eq!(t.world().trace_hash(), replay_hash(&s, 2500 * MS));
     assert_eq!(t.scenario(s.view.clone()), s);
+
+    // The next step counts recorded actions too (they are not in the world's queue).
+    let mut quiet = Scenario::new(SimConfig::default()).at(3 * SECOND, Action::Heal);
+    quiet.config.raft.election_timeout_min = 5 * SECOND;
+    quiet.config.raft.election_timeout_max = 6 * SECOND;
+    let mut t = timeline(&quiet);
+    t.seek(2 * SECOND);
+    assert_eq!(t.next_step_time(), Some(3 * SECOND));
 }
 
 #[test]

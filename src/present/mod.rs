@@ -9,11 +9,13 @@
 //! - [`frames`]: the messages in flight packed as numbers, for drawing.
 //! - [`describe`]: every sentence about messages, events and violations.
 //! - [`input`]: what the page sends (configs, numbers, names), checked.
+//! - [`timeline_view`]: the time-travel timeline in milliseconds (markers, branches).
 
 pub mod describe;
 pub mod frames;
 pub mod input;
 pub mod log_delta;
+pub mod timeline_view;
 pub mod view;
 
 #[cfg(test)]

@@ -237,6 +237,15 @@ impl Timeline {
     pub fn position(&self) -> Position {
         self.cursor.at
     }
+    /// When the next step is due (an event of the world or a recorded action), if any.
+    pub fn next_step_time(&self) -> Option<Time> {
+        let action = self.actions().get(self.cursor.next_action).map(|a| a.time);
+        match (self.world.next_event_time(), action) {
+            (Some(e), Some(a)) => Some(e.min(a)),
+            (e, a) => e.or(a),
+        }
+    }
+
     /// The furthest position reached on the current branch.
     pub fn frontier(&self) -> Position {
         self.frontier
