@@ -105,6 +105,7 @@ function newCluster(config = {}, ready = null) {
   store.selection = null;
   store.sheet = false;
   store.split = null;
+  resetReach();
   $("split-bar").hidden = true;
   const n = pg.nodes();
   cluster.reset(n);
@@ -319,13 +320,22 @@ function advance(ms, t0) {
  * half second of play. When a frame's work budget caps the simulation (a big
  * cluster at 100×), time lags and the speed label says so.
  */
-const reach = { real: 0, sim: 0 };
+const reach = { real: 0, sim: 0, warm: true };
 function measureReach(real, sim) {
   reach.real += real;
   reach.sim += sim;
   if (reach.real < 500) return;
-  showSpeed(reach.sim / reach.real);
+  // The first half second after a start or a change of speed is not judged:
+  // the first frames (a page still loading, a fresh cluster) are slow once.
+  if (!reach.warm) showSpeed(reach.sim / reach.real);
   reach.real = reach.sim = 0;
+  reach.warm = false;
+}
+
+/** Starts measuring afresh (after a pause or a change of speed). */
+function resetReach() {
+  reach.real = reach.sim = 0;
+  reach.warm = true;
 }
 
 function fmtSpeed(x) {
@@ -352,7 +362,7 @@ function showSpeed(reached = null) {
 function setPlaying(on, draw = true) {
   store.playing = on;
   store.clock.last = null;
-  reach.real = reach.sim = 0;
+  resetReach();
   if (!on) showSpeed();
   const b = $("play");
   b.textContent = on ? "❚❚ Pause" : "▶ Play";
@@ -364,7 +374,7 @@ function setSpeed(x) {
   const speed = (store.speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, x)));
   $("speed").value = String(Math.log10(speed));
   $("speed").setAttribute("aria-valuetext", `${fmtSpeed(speed)} real time`);
-  reach.real = reach.sim = 0;
+  resetReach();
   showSpeed();
 }
 
