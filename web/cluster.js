@@ -394,11 +394,13 @@ export class Cluster {
       let g = e.path;
       if (!g) {
         g = e.path = this.path(e.f, e.t);
-        // The arrow drawn in reduced motion, around the message's fixed spot.
-        attr(e.trail, "x1", (-g.dx / 2).toFixed(1));
-        attr(e.trail, "y1", (-g.dy / 2).toFixed(1));
-        attr(e.trail, "x2", (g.dx / 2).toFixed(1));
-        attr(e.trail, "y2", (g.dy / 2).toFixed(1));
+        if (this.still) {
+          // The arrow drawn in reduced motion, around the message's fixed spot.
+          attr(e.trail, "x1", (-g.dx / 2).toFixed(1));
+          attr(e.trail, "y1", (-g.dy / 2).toFixed(1));
+          attr(e.trail, "x2", (g.dx / 2).toFixed(1));
+          attr(e.trail, "y2", (g.dy / 2).toFixed(1));
+        }
       }
       const span = e.due - e.sent;
       const t = this.still ? 0.5 : span > 0 ? Math.max(0, Math.min(1, (now - e.sent) / span)) : 1;
