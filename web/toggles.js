@@ -35,6 +35,20 @@ export const TOGGLES = {
     show: { link: "#s=1.eNp1kr9u1EAQxr13cSRaKir0dUnQnRVfFCQOIdHS0MAL7NnjP7o9r7OzxjEVFYKCioYyHe9AyRPwABR5hLR0zNoHiiLFhbXa-Wbm9332i7psrKNlVZcVuaUnt1s6as2whgZ7bQiGdE4OvtIek5oRJDXxn_nbiibZci9jb92AvvYV7hsNlnJWUQ7bJHiTjhsYQYB0gZqRdR62KCAbT5NzMHSTY0vUMjYki9_VTYnaT43PBY1g5eUYZCjzgr6nscU0dpUgkDbke-u2qEgbDtNX4LUQHHG4cn5D2vP_phTakVgtOhbW0dLeNzLt3BAgpuk4rqwxtgdfdNLDJ4uRWKz9Cywgjlo5DFN7glde4gqmcts3EoZE01fUjOKG-r0JgQvlHTHrcsxeZxKuX4wGTs-fJWfYMY4DoJXgxlW2LA2tpXz2NEmlfJLgtQXrgvyA1tmWnBw2MmsbvDvRTlsvPW59MFl20REHztoY5NRaFoTaJ_P45uuD6-8Pf32cv_x09K2L7j5XXw6vfj6O1aP7foMolt5YyYzDSF2qVCnRRzOlDmbzg_j69xO5HtRKqQ-f389ufgyRUn8BqTnl_g" },
     hint: "By hand: Isolate leader, let the others elect a new one, then Heal all: the old leader's heartbeats are refused with a newer term, which it ignores until the new leader's own messages arrive.",
   },
+  // Toggles of newer cores: a hint for each; their Show me links come from
+  // examples/toggle_links.rs once it runs on a core that has them.
+  "ack-before-commit": {
+    show: null,
+    hint: "By hand: send a write to the leader and cut the leader off from every follower (or crash it) before its AppendEntries land: the client already has its answer, and the next leader never had the entry.",
+  },
+  "stale-read": {
+    show: null,
+    hint: "By hand: isolate the leader, write a new value for a key through the new leader on the majority's side, then read that key from the old leader: it answers from its own state machine, with the old value.",
+  },
+  "reply-before-persist": {
+    show: null,
+    hint: "By hand: force a timeout on a follower (T) and crash a node that votes for it before the vote is on its disk; restarted, it has forgotten the vote and can give it again in the same term.",
+  },
 };
 
 /** The "Show me" of toggle `name`, as an action's `link` ({ preset } or a link), or null. */
