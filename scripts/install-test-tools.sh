@@ -3,7 +3,7 @@
 # skipping whatever is already there:
 #   - Chromium and ChromeDriver: Debian packages chromium, chromium-driver
 #     (/usr/bin/chromium, /usr/bin/chromedriver); as root, else says what to run
-#   - the end-to-end test packages (playwright-core only, no browser download)
+#   - the end-to-end test packages (playwright-core, no browser download; axe-core)
 #     from tests/e2e/package-lock.json (npm ci)
 # INSTALL_DRY_RUN=1 checks only and says what it would install.
 set -euo pipefail

@@ -50,10 +50,33 @@ export function style(e, k, v) {
 
 export const $ = (id) => document.getElementById(id);
 
-/** Okabe–Ito: a palette that stays distinct under the common colour blindnesses. */
-const TERM = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"];
-const INK = ["#000", "#000", "#fff", "#000", "#fff", "#fff", "#000"];
-export const termColor = (t) => (t > 0 ? TERM[(t - 1) % 7] : "#9aa0a6");
-export const termInk = (t) => (t > 0 ? INK[(t - 1) % 7] : "#000");
+/**
+ * Term colours. Nine, so terms 1, 8 and 15 differ (a palette of seven repeats
+ * every seven terms); none is a message colour (the client's green, the
+ * RequestVote pink, the AppendEntries blues), and the term's number is always
+ * drawn beside its colour, so no one has to tell two colours apart.
+ */
+export const TERM_COLORS = ["#E69F00", "#4E79A7", "#E15759", "#76B7B2", "#EDC948", "#B07AA1", "#9C755F", "#FF9DA7", "#2F4B7C"];
+const NO_TERM = "#9aa0a6";
+
+/** Black or white, whichever reads better on `hex` (both give at least 4.5:1 here). */
+function inkOn(hex) {
+  const lin = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [r, g, b] = [1, 3, 5].map((i) => lin(parseInt(hex.slice(i, i + 2), 16) / 255));
+  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? "#000" : "#fff";
+}
+const INK = TERM_COLORS.map(inkOn);
+
+export const termColor = (t) => (t > 0 ? TERM_COLORS[(t - 1) % TERM_COLORS.length] : NO_TERM);
+export const termInk = (t) => (t > 0 ? INK[(t - 1) % TERM_COLORS.length] : "#000");
+
+/** Puts the palette in CSS variables (--t1 … --t9, --t1-ink …) for the legend. */
+export function publishTermColors(root = document.documentElement) {
+  TERM_COLORS.forEach((c, i) => {
+    root.style.setProperty(`--t${i + 1}`, c);
+    root.style.setProperty(`--t${i + 1}-ink`, INK[i]);
+  });
+}
 
 export const fmtMs = (ms) => (ms < 10000 ? ms.toFixed(1) : ms.toFixed(0)) + " ms";

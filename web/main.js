@@ -7,25 +7,36 @@
 // mutating methods. Listeners registered with `raft.onAction(fn)` see each
 // action after it took effect (a scenario recorder hooks in there).
 
-import { Cluster, parsePick } from "./cluster.js";
+import { Cluster } from "./cluster.js";
 import { installConsoleApi } from "./console-api.js";
-import { $, fmtMs, html, text } from "./dom.js";
+import { $, attr, fmtMs, html, publishTermColors, termColor, termInk, text } from "./dom.js";
+import { installKeys } from "./keys.js";
+import { installLayout, isEmbed, linkFromHash, prefersStill } from "./layout.js";
 import { BugList, EventLog, Inspector, KvPanel, LogMatrix, renderChecker } from "./panels.js";
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store } from "./store.js";
+import { hint, showMe } from "./toggles.js";
+import { Tour } from "./tour.js";
 
 const FRAME_BUDGET_MS = 8; // simulation work per frame at most; beyond, time lags
 const MAX_EVENTS = 40;
 const MAX_LOG = 200;
 
 const listeners = []; // raft.onAction(fn)
+/** Narrow screens show the inspector as a bottom sheet (style.css, max-width: 760px). */
+const sheetLayout = matchMedia("(max-width: 760px)");
 const cluster = new Cluster(pick);
 const logs = new LogMatrix();
 const kv = new KvPanel();
 const events = new EventLog();
-const inspector = new Inspector({ act: tryAct, writeTo });
-const bugList = new BugList((name, on, box) => {
-  if (!tryAct({ type: "bug", name, on })) box.checked = !on;
+const inspector = new Inspector({ act: tryAct, writeTo, close: deselect });
+const bugList = new BugList({
+  onToggle: (name, on, box) => {
+    if (!tryAct({ type: "bug", name, on })) box.checked = !on;
+  },
+  onShow: (name) => tryAct({ type: "load", link: showMe(name) }),
+  teach: (name) => ({ show: showMe(name), hint: hint(name) }),
 });
+let tour = null; // the guided tour, once the page runs
 
 // ----- Actions --------------------------------------------------------------
 
@@ -92,7 +103,9 @@ function newCluster(config = {}, ready = null) {
   store.pg?.free();
   const pg = (store.pg = next);
   store.selection = null;
+  store.sheet = false;
   store.split = null;
+  resetReach();
   $("split-bar").hidden = true;
   const n = pg.nodes();
   cluster.reset(n);
@@ -131,12 +144,12 @@ function openScenario(source) {
   newCluster({}, next);
   hideBanner();
   if (o.selected) store.selection = { kind: "node", id: o.selected };
-  setPlaying(o.playing);
+  setPlaying(o.playing && !prefersStill());
 }
 
 /** The full URL that reopens this run now (paused or playing as it is). */
 function shareLink() {
-  return location.href.split("#")[0] + store.pg.link(store.playing, selectedId("node"));
+  return location.href.split("#")[0] + store.pg.link(store.playing, selectedId("node")) + (isEmbed() ? "&embed=1" : "");
 }
 
 function showNote(o) {
@@ -158,9 +171,10 @@ function hideBanner() {
 /** At start and when the fragment changes: open the link in it, if any; a bad
  * link shows the banner and leaves (or makes) the default cluster. */
 function openFromLocation(atStart = false) {
-  if (!/[#&]s=/.test(location.hash)) return false;
+  const link = linkFromHash(location.hash);
+  if (!link) return false;
   try {
-    act({ type: "load", link: location.hash });
+    act({ type: "load", link });
     return true;
   } catch (e) {
     const then = atStart ? "Showing the default cluster." : "The current cluster stays.";
@@ -208,11 +222,27 @@ async function upload(file) {
 
 function wireScenarioControls() {
   const sel = $("preset");
-  for (const p of store.wasm.Playground.presets()) html("option", { value: p.id }, sel).textContent = p.title;
-  sel.onchange = () => {
+  for (const p of store.wasm.Playground.presets()) html("option", { value: p.id, title: p.caption }, sel).textContent = p.title;
+  // Arrow keys on the closed list only choose (Chromium fires "change" on each
+  // arrow); Enter opens the choice. A pick with the mouse or a finger opens at once.
+  let choosing = false;
+  const open = () => {
     const id = sel.value;
+    choosing = false;
     sel.value = "";
     if (id) tryAct({ type: "load", link: { preset: id } });
+  };
+  sel.addEventListener("keydown", (e) => {
+    if (/^(Arrow|Page|Home|End)/.test(e.key)) choosing = true;
+    else if (e.key === "Enter" && sel.value) {
+      e.preventDefault();
+      open();
+    }
+  });
+  sel.addEventListener("pointerdown", () => (choosing = false));
+  sel.onchange = () => {
+    if (choosing) return toast("Enter opens this scenario");
+    open();
   };
   $("share").onclick = share;
   $("download").onclick = download;
@@ -222,7 +252,10 @@ function wireScenarioControls() {
     e.target.value = "";
   };
   $("banner-close").onclick = hideBanner;
-  addEventListener("hashchange", () => openFromLocation());
+  addEventListener("hashchange", () => {
+    if (tour?.fromLocation()) return;
+    openFromLocation();
+  });
 }
 
 // ----- The clock --------------------------------------------------------------
@@ -239,9 +272,14 @@ function frame(t) {
   const t0 = performance.now();
   try {
     if (store.playing) {
-      const dt = clock.last === null ? 0 : Math.min(t - clock.last, 100);
+      const real = clock.last === null ? 0 : t - clock.last;
+      const dt = Math.min(real, 100);
       clock.last = t;
-      if (dt > 0) advance(dt * store.speed, t0);
+      if (dt > 0) {
+        const before = store.pg.now();
+        advance(dt * store.speed, t0);
+        measureReach(real, store.pg.now() - before);
+      }
       clock.dirty = true;
     }
     if (clock.dirty) {
@@ -277,9 +315,55 @@ function advance(ms, t0) {
   }
 }
 
+/**
+ * The speed the page actually reaches: simulated ms per real ms over the last
+ * half second of play. When a frame's work budget caps the simulation (a big
+ * cluster at 100×), time lags and the speed label says so.
+ */
+const reach = { real: 0, sim: 0, warm: true };
+function measureReach(real, sim) {
+  reach.real += real;
+  reach.sim += sim;
+  if (reach.real < 500) return;
+  // The first half second after a start or a change of speed is not judged:
+  // the first frames (a page still loading, a fresh cluster) are slow once.
+  if (!reach.warm) showSpeed(reach.sim / reach.real);
+  reach.real = reach.sim = 0;
+  reach.warm = false;
+}
+
+/** Starts measuring afresh (after a pause or a change of speed). */
+function resetReach() {
+  reach.real = reach.sim = 0;
+  reach.warm = true;
+}
+
+function fmtSpeed(x) {
+  return `${x < 1 ? +x.toPrecision(2) : x < 10 ? +x.toFixed(1) : Math.round(x)}×`;
+}
+
+/** The speed label: the speed asked for, and the speed reached when it lags (below 90%). */
+function showSpeed(reached = null) {
+  const out = $("speed-out");
+  const lag = reached !== null && reached < store.speed * 0.9;
+  store.clock.reached = reached;
+  text(out, lag ? `${fmtSpeed(store.speed)} → ${fmtSpeed(reached)}` : fmtSpeed(store.speed));
+  out.classList.toggle("lagging", lag);
+  attr(
+    out,
+    "title",
+    lag
+      ? `Asked for ${fmtSpeed(store.speed)}, reached ${fmtSpeed(reached)}: the simulation needs more than a frame's time budget, so the page lags`
+      : "Simulated time per real second",
+  );
+  out.dataset.reached = reached === null ? "" : reached.toFixed(2);
+}
+
 function setPlaying(on, draw = true) {
   store.playing = on;
   store.clock.last = null;
+  resetReach();
+  if (!on) showSpeed();
   const b = $("play");
   b.textContent = on ? "❚❚ Pause" : "▶ Play";
   b.setAttribute("aria-pressed", String(on));
@@ -289,7 +373,9 @@ function setPlaying(on, draw = true) {
 function setSpeed(x) {
   const speed = (store.speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, x)));
   $("speed").value = String(Math.log10(speed));
-  $("speed-out").textContent = `${speed < 1 ? +speed.toPrecision(2) : +speed.toFixed(1)}×`;
+  $("speed").setAttribute("aria-valuetext", `${fmtSpeed(speed)} real time`);
+  resetReach();
+  showSpeed();
 }
 
 document.addEventListener("visibilitychange", () => {
@@ -313,8 +399,9 @@ function render() {
   const msgId = selectedId("msg");
   const msg = msgId ? cluster.message(msgId) : null;
   const detail = msg ? pg.messageDetail(msgId) : undefined;
-  inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : []);
+  inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : [], store.sheet);
   text($("clock"), `t = ${fmtMs(view.time)}`);
+  tour?.onFrame();
   const c = view.clients[0];
   text(
     $("client-status"),
@@ -334,22 +421,40 @@ function pick(what) {
     split.set(what.id, g === "A" ? "B" : g === "B" ? "C" : "A");
     return redraw();
   }
-  if (what?.kind === "link") {
-    const { a, b } = what;
-    const cuts = new Set(store.view.partition.cuts.map(([x, y]) => `${x}-${y}`));
-    const ab = cuts.has(`${a}-${b}`);
-    const ba = cuts.has(`${b}-${a}`);
-    // up → cut one way → cut both ways → restored
-    if (!ab && !ba) tryAct({ type: "cut", from: a, to: b });
-    else if (ab && !ba) tryAct({ type: "cut", from: b, to: a });
-    else {
-      if (ab) tryAct({ type: "restore", from: a, to: b });
-      if (ba) tryAct({ type: "restore", from: b, to: a });
-    }
-    return;
-  }
-  store.selection = sameSelection(what, store.selection) ? null : what;
+  // A finger's tap on a link shows it (the inspector offers the cuts): a
+  // slightly wrong tap must not cut. A click, Enter, a long press or a tap in
+  // cut mode cuts at once.
+  if (what?.kind === "link" && (what.how !== "tap" || store.cutMode)) return cycleLink(what.a, what.b);
+  // Picking what is selected deselects it, unless the inspector sheet is
+  // closed (a phone, after a scenario selected it): then it opens.
+  const same = sameSelection(what, store.selection);
+  store.selection = same && (store.sheet || !sheetLayout.matches) ? null : what;
+  store.sheet = !!store.selection;
   redraw();
+}
+
+/** up → cut one way → cut both ways → restored */
+function cycleLink(a, b) {
+  const cuts = new Set(store.view.partition.cuts.map(([x, y]) => `${x}-${y}`));
+  const ab = cuts.has(`${a}-${b}`);
+  const ba = cuts.has(`${b}-${a}`);
+  if (!ab && !ba) tryAct({ type: "cut", from: a, to: b });
+  else if (ab && !ba) tryAct({ type: "cut", from: b, to: a });
+  else {
+    if (ab) tryAct({ type: "restore", from: a, to: b });
+    if (ba) tryAct({ type: "restore", from: b, to: a });
+  }
+}
+
+function deselect() {
+  store.selection = null;
+  store.sheet = false;
+  redraw();
+}
+
+function setCutMode(on) {
+  store.cutMode = on;
+  $("cut-mode").setAttribute("aria-pressed", String(on));
 }
 
 function writeTo(id) {
@@ -437,12 +542,33 @@ function wireControls() {
   $("help-btn").onclick = () => showHelp(true);
   $("help-close").onclick = () => showHelp(false);
   $("help").onclick = (e) => e.target === $("help") && showHelp(false);
-  addEventListener("keydown", onKey);
+  $("cut-mode").onclick = () => setCutMode(!store.cutMode);
+  $("rules-badge").onclick = () => {
+    const rules = $("rules");
+    rules.open = true;
+    rules.scrollIntoView({ block: "start", behavior: prefersStill() ? "auto" : "smooth" });
+    rules.querySelector("summary").focus({ preventScroll: true });
+  };
+  installKeys({
+    step,
+    togglePlay: () => setPlaying(!store.playing),
+    pick,
+    tryAct,
+    toast,
+    writeTo,
+    restartKey,
+    closeSplit,
+    showHelp,
+    deselect,
+    closeMenu: () => document.body.classList.remove("menu-open"),
+  });
 }
 
 function closeSplit() {
+  const inBar = $("split-bar").contains(document.activeElement);
   store.split = null;
   $("split-bar").hidden = true;
+  if (inBar) $("split").focus(); // the bar is gone: back to the button that opened it
   redraw();
 }
 
@@ -459,10 +585,19 @@ function step() {
   return t;
 }
 
-/** R: restart the leader — crash it and start it again at once, from its disk
- * (term, vote and log survive; everything else is lost). With no leader,
- * restart every crashed node. */
+/** R: restart the selected node — crash it and start it again at once, from
+ * its disk (term, vote and log survive; everything else is lost), or just
+ * start it if it is down. With nothing selected, restart the leader; with no
+ * leader, restart every crashed node. */
 function restartKey() {
+  const id = selectedId("node");
+  const node = id && store.view.nodes.find((n) => n.id === id);
+  if (node) {
+    if (node.crashed) tryAct({ type: "restart", node: id }) && toast(`Restarted S${id} from its disk`);
+    else if (tryAct({ type: "crash", node: id }) && tryAct({ type: "restart", node: id }))
+      toast(`Restarted S${id}: it comes back as a follower with its term, vote and log`);
+    return;
+  }
   const l = leaderId();
   if (l) {
     tryAct({ type: "crash", node: l }) && tryAct({ type: "restart", node: l });
@@ -473,35 +608,18 @@ function restartKey() {
   toast(down.length ? `Restarted ${down.map((i) => `S${i}`).join(", ")}` : "No leader and no crashed node to restart");
 }
 
-function onKey(e) {
-  if (e.key === "Escape") {
-    if (!$("help").hidden) return showHelp(false);
-    if (store.split) return closeSplit();
-    if (document.activeElement?.blur) document.activeElement.blur();
-    store.selection = null;
-    return redraw();
-  }
-  const t = e.target;
-  if (e.key === "Enter" && t?.dataset?.pick) {
-    e.preventDefault();
-    return pick(parsePick(t.dataset.pick)); // a node focused with Tab
-  }
-  if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)))) return;
-  if (!$("help").hidden && e.key !== "?") return;
-  const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-  if (k === " ") {
-    if (t && t.tagName === "BUTTON") return; // Space on a button presses it
-    setPlaying(!store.playing);
-  } else if (k === "s") step();
-  else if (k === "c") writeTo(+$("w-to").value || 0);
-  else if (k === "r") restartKey();
-  else if (k === "h") tryAct({ type: "heal" });
-  else if (k === "?") showHelp($("help").hidden);
-  else return;
-  e.preventDefault();
-}
-
 // ----- Start ------------------------------------------------------------------
+
+/** The legend's term swatches: each term's colour with its number on it. */
+function drawLegendTerms() {
+  const box = $("legend-terms");
+  for (let t = 1; t <= 9; t++) {
+    const s = html("span", { class: "swatch", title: `term ${t}` }, box);
+    s.style.setProperty("--c", termColor(t));
+    s.style.setProperty("--ink-on", termInk(t));
+    s.textContent = String(t);
+  }
+}
 
 function wasmReady() {
   if (window.wasmBindings) return Promise.resolve(window.wasmBindings);
@@ -514,27 +632,35 @@ const status = $("status");
 wasmReady()
   .then((wasm) => {
     store.wasm = wasm;
+    publishTermColors();
+    drawLegendTerms();
+    installLayout({ cluster, redraw });
     wireControls();
     wireScenarioControls();
     setSpeed(store.speed);
-    const fromLink = openFromLocation(true);
-    if (!fromLink) newCluster(DEFAULT_CLUSTER);
-    installConsoleApi({
+    const page = {
       act,
       onAction: (fn) => listeners.push(fn),
+      offAction: (fn) => listeners.splice(listeners.indexOf(fn) >>> 0, 1),
       step,
       setPlaying,
       setSpeed,
       redraw,
       shareLink,
       syncNetwork,
-    });
+    };
+    tour = new Tour(page);
+    const fromTour = tour.fromLocation();
+    const fromLink = fromTour || openFromLocation(true);
+    if (!fromLink) newCluster(DEFAULT_CLUSTER);
+    installConsoleApi(page);
     const version = wasm.version();
     status.textContent = `wasm ok — raft-playground ${version}`;
     status.dataset.state = "ok";
     status.dataset.version = version;
     document.body.classList.add("ready");
-    if (!fromLink) setPlaying(true);
+    // Reduced motion: the run waits for Play.
+    if (!fromLink) setPlaying(!prefersStill());
     else redraw();
   })
   .catch((err) => {

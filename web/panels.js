@@ -22,6 +22,9 @@ export class LogMatrix {
     for (let id = 1; id <= n; id++) {
       const row = html("div", { class: "lrow", "data-node": id }, this.root);
       row.head = html("div", { class: "lhead" }, row);
+      html("span", null, row.head).textContent = `S${id} `;
+      row.roleEl = html("span", { class: "r" }, row.head);
+      row.commitText = html("span", null, row.head);
       row.track = html("div", { class: "ltrack" }, row);
       row.cells = new Map();
       row.log = [];
@@ -57,16 +60,24 @@ export class LogMatrix {
     const shift = `translateX(${-(base - 1) * CELL}px)`;
     const width = `${Math.max(end - base + 2, 1) * CELL}px`;
     if (moved) this.drawRuler(base, end, shift, width);
-    const leader = v.nodes.find((n) => n.role === "leader" && !n.crashed);
+    const maxTerm = Math.max(0, ...v.nodes.map((n) => n.term));
+    // The leader whose view the ▲ ▷ marks show: the current one, not a stale one.
+    const leader = v.nodes.find((n) => n.role === "leader" && !n.crashed && n.term === maxTerm);
     const progress = new Map((leader ? leader.progress : []).map((p) => [p.peer, p]));
     for (const n of v.nodes) {
       const row = this.rows[n.id];
       style(row.track, "transform", shift);
       style(row.track, "width", width);
       const role = n.crashed ? "crashed" : n.role;
-      klass(row, `lrow ${role}${bad.has(n.id) ? " bad" : ""}`);
-      text(row.head, `S${n.id} ${n.crashed ? "✕" : n.role[0].toUpperCase()}  c${n.commitIndex}`);
-      attr(row.head, "title", `node ${n.id}: ${role}, commitIndex ${n.commitIndex}, log length ${n.logLength}`);
+      const stale = role === "leader" && n.term < maxTerm;
+      klass(row, `lrow ${role}${stale ? " stale" : ""}${bad.has(n.id) ? " bad" : ""}`);
+      text(row.roleEl, n.crashed ? "✕" : n.role[0].toUpperCase());
+      text(row.commitText, `  c${n.commitIndex}`);
+      attr(
+        row.head,
+        "title",
+        `S${n.id}: ${stale ? `stale leader (term ${n.term} < ${maxTerm})` : role}, commit index ${n.commitIndex} (c${n.commitIndex}), log length ${n.logLength}`,
+      );
       const p = progress.get(n.id);
       marker(row.match, p && p.matchIndex >= base ? p.matchIndex : 0, `leader's matchIndex for S${n.id}`);
       marker(row.next, p && p.nextIndex >= base ? p.nextIndex : 0, `leader's nextIndex for S${n.id}`);
@@ -107,7 +118,7 @@ export class LogMatrix {
           c.cmd = e.command;
           klass(c, done ? "cell done" : "cell");
           style(c, "--c", termColor(e.term));
-          style(c, "--ink", termInk(e.term));
+          style(c, "--ink-on", termInk(e.term));
           text(c, String(e.term));
           c.title = `[${e.index}] term ${e.term}: ${e.command}${done ? " (committed)" : " (not committed)"}`;
         }
@@ -274,12 +285,23 @@ export function renderChecker(v) {
   return new Set(vs.flatMap((x) => x.nodes));
 }
 
-/** The broken-rule toggles, each with its one-line explanation. */
+/**
+ * The broken-rule toggles, each with its one-line explanation, a "Show me"
+ * (a run where it breaks) and a hint on breaking it by hand; and the badge in
+ * the header naming every toggle that is on.
+ */
 export class BugList {
-  constructor(onToggle) {
+  /** `onToggle(name, on, box)`, `onShow(name)`; `teach(name)`: { show, hint }. */
+  constructor({ onToggle, onShow, teach }) {
     this.root = $("bugs");
     this.onToggle = onToggle;
+    this.onShow = onShow;
+    this.teach = teach;
     this.boxes = new Map();
+    this.items = new Map();
+    this.badge = $("rules-badge");
+    this.badgeText = $("rules-badge-text");
+    this.count = $("rules-count");
   }
 
   render(bugs) {
@@ -289,74 +311,160 @@ export class BugList {
         const label = html("label", null, li);
         const box = html("input", { type: "checkbox", "data-bug": b.name }, label);
         html("code", null, label).textContent = b.name;
-        html("span", { class: "small muted" }, li).textContent = b.explanation;
+        html("p", { class: "small muted" }, li).textContent = b.explanation;
+        const { show, hint } = this.teach(b.name);
+        if (hint) html("p", { class: "small muted hint" }, li).textContent = hint;
+        if (show) {
+          const btn = html("button", { class: "show-me", "data-show": b.name }, li);
+          btn.textContent = "Show me";
+          btn.title = `Open a run where ${b.name} breaks a rule`;
+          btn.onclick = () => this.onShow(b.name);
+        }
         box.onchange = () => this.onToggle(b.name, box.checked, box);
         this.boxes.set(b.name, box);
+        this.items.set(b.name, li);
       }
     }
+    const on = [];
     for (const b of bugs) {
       const box = this.boxes.get(b.name);
       if (box.checked !== b.on) box.checked = b.on;
+      klass(this.items.get(b.name), b.on ? "on" : "");
+      if (b.on) on.push(b.name);
+    }
+    const sig = on.join(",");
+    if (sig !== this.sig) {
+      this.sig = sig;
+      this.badge.hidden = !on.length;
+      text(this.badgeText, on.length ? `Broken rule${on.length > 1 ? "s" : ""} on: ${on.join(", ")}` : "");
+      this.count.hidden = !on.length;
+      text(this.count, String(on.length));
+      attr(this.count, "aria-label", `${on.length} on`);
     }
   }
 }
 
-/** Details of the selected node or message, with the actions that apply. */
+/** Details of the selected node, link or message, with the actions that apply. */
 export class Inspector {
+  /** `handlers`: { act(action), writeTo(id), close() }. */
   constructor(handlers) {
     this.h = handlers;
+    this.root = $("inspector");
     this.title = $("insp-title");
     this.body = $("insp-body");
     this.actions = $("insp-actions");
     this.empty = $("insp-empty");
+    $("insp-close").onclick = () => this.h.close();
   }
 
   /** `sel`: the selection (`{ kind, id }` or null); `msg`: the selected message
-   * while in flight; `log`: the selected node's newest entries. */
-  render(v, sel, msg, detail, log) {
+   * while in flight; `log`: the selected node's newest entries; `sheet`: the
+   * person picked it (on a phone the inspector then opens as a bottom sheet;
+   * a selection made by a scenario or the tour leaves it closed). */
+  render(v, sel, msg, detail, log, sheet) {
     let sig = "none";
     let acts = "none";
     let node;
+    let link;
     const key = sel ? `${sel.kind}:${sel.id}` : "";
     if (sel?.kind === "node") {
       node = v.nodes.find((n) => n.id === sel.id);
       if (node) {
-        sig = JSON.stringify(node);
-        acts = `${key}|${node.crashed}`;
+        const maxTerm = Math.max(0, ...v.nodes.map((n) => n.term));
+        sig = JSON.stringify(node) + maxTerm;
+        acts = "node";
       }
     } else if (sel?.kind === "msg") {
       sig = `${key}|${!!msg}|${detail}`;
-      acts = `${key}|${!!msg}`;
+      acts = msg ? "msg" : "none";
+    } else if (sel?.kind === "link") {
+      link = linkState(v, sel.a, sel.b);
+      sig = `${key}|${link.ab}|${link.ba}|${link.split}`;
+      acts = "link";
     }
-    // Buttons are rebuilt only when they change, so a click is never lost to
-    // a redraw while the simulation plays.
+    this.root.classList.toggle("open", !!sel && sheet);
+    document.body.classList.toggle("sheet-open", !!sel && sheet);
+    // The buttons are built once per kind of selection and then only
+    // relabelled: a button that is pressed keeps its place, and the focus
+    // (Crash becomes Restart in the same button).
     if (acts !== this.acts) {
       this.acts = acts;
+      const focused = this.actions.contains(document.activeElement) ? [...this.actions.children].indexOf(document.activeElement) : -1;
       this.actions.replaceChildren();
-      if (node) this.nodeActions(node);
-      else if (msg) this.button("Drop", () => this.h.act({ type: "drop", id: msg.id }), "danger");
+      this.btns = {};
+      if (acts === "node") this.nodeButtons();
+      else if (acts === "msg") this.btns.drop = this.button("Drop", "danger");
+      else if (acts === "link") {
+        this.btns.ab = this.button("");
+        this.btns.ba = this.button("");
+        this.btns.both = this.button("");
+      }
+      if (focused >= 0) this.actions.children[Math.min(focused, this.actions.children.length - 1)]?.focus();
     }
+    if (node) this.wireNode(node);
+    else if (msg && this.btns.drop) this.btns.drop.onclick = () => this.h.act({ type: "drop", id: msg.id });
+    else if (link) this.wireLink(link);
     if (sig === this.sig) return;
     this.sig = sig;
     this.body.replaceChildren();
     this.empty.hidden = !!(node || sel);
-    if (node) this.showNode(node, log);
+    if (node) this.showNode(node, log, Math.max(0, ...v.nodes.map((n) => n.term)));
     else if (sel?.kind === "msg") this.showMessage(sel.id, msg, detail);
+    else if (link) this.showLink(link);
     else text(this.title, "Inspector");
   }
 
-  nodeActions(n) {
-    if (n.crashed) this.button("Restart", () => this.h.act({ type: "restart", node: n.id }), "primary");
-    else {
-      this.button("Crash", () => this.h.act({ type: "crash", node: n.id }), "danger");
-      this.button("Force timeout", () => this.h.act({ type: "timeout", node: n.id }));
-      this.button("Write here", () => this.h.writeTo(n.id));
-    }
+  /** Crash / Restart (one button), Force timeout, Write here. */
+  nodeButtons() {
+    this.btns.power = this.button("Crash", "danger");
+    this.btns.timeout = this.button("Force timeout");
+    this.btns.write = this.button("Write here");
   }
 
-  showNode(n, log) {
+  wireNode(n) {
+    const b = this.btns;
+    text(b.power, n.crashed ? "Restart" : "Crash");
+    klass(b.power, n.crashed ? "primary" : "danger");
+    b.timeout.disabled = n.crashed;
+    b.write.disabled = n.crashed;
+    b.power.onclick = () => this.h.act({ type: n.crashed ? "restart" : "crash", node: n.id });
+    b.power.title = n.crashed ? "Restart it from its disk (X)" : "Crash it: its disk survives (X)";
+    b.power.setAttribute("aria-keyshortcuts", "X");
+    b.timeout.onclick = () => this.h.act({ type: "timeout", node: n.id });
+    b.timeout.title = "Its election timer fires now: it stands for election (T)";
+    b.timeout.setAttribute("aria-keyshortcuts", "T");
+    b.write.onclick = () => this.h.writeTo(n.id);
+    b.write.title = "Send the person's next write to this node (W)";
+    b.write.setAttribute("aria-keyshortcuts", "W");
+  }
+
+  wireLink(l) {
+    const { a, b } = l;
+    const set = (btn, label, fn) => {
+      text(btn, label);
+      btn.onclick = fn;
+    };
+    const flip = (from, to, isCut) => () => this.h.act({ type: isCut ? "restore" : "cut", from, to });
+    set(this.btns.ab, l.ab ? `Restore S${a} → S${b}` : `Cut S${a} → S${b}`, flip(a, b, l.ab));
+    set(this.btns.ba, l.ba ? `Restore S${b} → S${a}` : `Cut S${b} → S${a}`, flip(b, a, l.ba));
+    const both = l.ab && l.ba;
+    set(this.btns.both, both ? "Restore both ways" : "Cut both ways", () => {
+      for (const [from, to, isCut] of [
+        [a, b, l.ab],
+        [b, a, l.ba],
+      ])
+        if (isCut === both) this.h.act({ type: both ? "restore" : "cut", from, to });
+    });
+    klass(this.btns.both, both ? "primary" : "danger");
+  }
+
+  showNode(n, log, maxTerm) {
     const role = n.crashed ? "crashed" : n.role;
-    text(this.title, `Node S${n.id} — ${role}`);
+    const stale = role === "leader" && n.term < maxTerm;
+    text(this.title, `Node S${n.id} — ${stale ? "stale leader" : role}`);
+    if (stale)
+      html("p", { class: "stale-note" }, this.body).textContent =
+        `S${n.id} still believes it leads term ${n.term}, but the cluster has moved on to term ${maxTerm}. It can commit nothing; the first message of a newer term it sees makes it step down.`;
     const timer = n.electionDeadline != null ? `at ${fmtMs(n.electionDeadline)}` : "—";
     fields(this.body, [
       ["currentTerm", n.term],
@@ -378,13 +486,13 @@ export class Inspector {
         for (const x of [`S${p.peer}`, p.nextIndex, p.matchIndex]) html("td", null, tr).textContent = String(x);
       }
     }
-    const ol = html("ol", { class: "mini-log", reversed: "" }, this.body);
+    const ol = html("ol", { class: "mini-log", reversed: "", tabindex: "0", "aria-label": `S${n.id}'s newest log entries` }, this.body);
     for (const e of log.slice(-12).reverse()) {
       const li = html("li", { value: e.index }, ol);
       const b = html("span", { class: "t" }, li);
       b.textContent = `t${e.term}`;
       b.style.setProperty("--c", termColor(e.term));
-      b.style.setProperty("--ink", termInk(e.term));
+      b.style.setProperty("--ink-on", termInk(e.term));
       html("span", e.index <= n.commitIndex ? null : { class: "muted" }, li).textContent = e.command;
     }
   }
@@ -401,14 +509,33 @@ export class Inspector {
       ["sent at", fmtMs(m.sentAt)],
       ["arrives at", fmtMs(m.deliverAt)],
     ]);
-    html("pre", { class: "detail" }, this.body).textContent = detail || "";
+    html("pre", { class: "detail", tabindex: "0", "aria-label": "Every field of the message" }, this.body).textContent = detail || "";
   }
 
-  button(label, fn, cls = "") {
+  showLink(l) {
+    text(this.title, `Link S${l.a} — S${l.b}`);
+    const way = (from, to, isCut) => `S${from} → S${to}: ${isCut ? "cut" : "up"}`;
+    fields(this.body, [
+      ["state", l.split ? "cut by the partition" : l.ab && l.ba ? "cut both ways" : l.ab || l.ba ? "cut one way" : "up"],
+      ["", way(l.a, l.b, l.ab)],
+      ["", way(l.b, l.a, l.ba)],
+    ]);
+  }
+
+  button(label, cls = "") {
     const b = html("button", { class: cls }, this.actions);
     b.textContent = label;
-    b.onclick = fn;
+    return b;
   }
+}
+
+/** A link's state in view `v`: which ways are cut, and whether a partition cuts it. */
+function linkState(v, a, b) {
+  const cuts = new Set(v.partition.cuts.map(([x, y]) => `${x}-${y}`));
+  const group = new Map();
+  v.partition.groups.forEach((g, i) => g.forEach((id) => group.set(id, i)));
+  const split = group.size > 0 && group.get(a) !== group.get(b);
+  return { a, b, ab: cuts.has(`${a}-${b}`), ba: cuts.has(`${b}-${a}`), split };
 }
 
 function fields(parent, rows) {

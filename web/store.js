@@ -11,8 +11,9 @@ export const MAX_SPEED = 100;
 export const DEFAULT_CLUSTER = { nodes: 5, seed: 1 };
 
 /**
- * A selection is `{ kind: "node", id }` (a node id, 1..N) or
- * `{ kind: "msg", id }` (a message id while it is in flight), or null.
+ * A selection is `{ kind: "node", id }` (a node id, 1..N),
+ * `{ kind: "msg", id }` (a message id while it is in flight),
+ * `{ kind: "link", id: "a-b", a, b }` (a link, a < b), or null.
  */
 export const store = {
   /** The wasm-bindgen exports, once the wasm has loaded. */
@@ -26,8 +27,12 @@ export const store = {
   speed: 0.1,
   /** What the inspector shows (see above). */
   selection: null,
+  /** The person picked the selection (a phone then shows the inspector sheet). */
+  sheet: false,
   /** While the split editor is open: Map node id -> group letter "A" | "B" | "C". */
   split: null,
+  /** Cut mode (touch screens): a tap on a link cuts it instead of showing it. */
+  cutMode: false,
   /** The animation loop (main.js). */
   clock: {
     /** rAF timestamp of the previous playing frame; null after a pause or a hidden tab. */
@@ -39,6 +44,8 @@ export const store = {
     /** ms of work per frame (simulation + drawing), and of drawing alone: the last ≤ 1000. */
     frameMs: [],
     drawMs: [],
+    /** The speed reached over the last half second of play (null: not measured). */
+    reached: null,
   },
 };
 

@@ -44,11 +44,22 @@ export async function launchBrowser() {
 }
 
 /**
- * Opens a new page that records console errors, uncaught exceptions, failed
- * requests and HTTP error responses into `problems`.
+ * The three screens the page is tested on: a desktop, a tablet held upright
+ * and a phone (touch). `context` holds the rest of each one's browser context.
  */
-export async function openPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export const SCREENS = [
+  { name: "desktop", viewport: { width: 1400, height: 900 }, context: {} },
+  { name: "tablet", viewport: { width: 768, height: 1024 }, context: {} },
+  { name: "phone", viewport: { width: 390, height: 844 }, context: { hasTouch: true, isMobile: true, deviceScaleFactor: 2 } },
+];
+
+/**
+ * Opens a new page that records console errors, uncaught exceptions, failed
+ * requests and HTTP error responses into `problems`. `context`: more browser
+ * context options (hasTouch, isMobile, colorScheme, reducedMotion, …).
+ */
+export async function openPage(browser, { viewport = { width: 1280, height: 800 }, context: more = {} } = {}) {
+  const context = await browser.newContext({ viewport, ...more });
   const page = await context.newPage();
   const problems = [];
   page.on("console", (msg) => {
@@ -64,11 +75,12 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
   return { context, page, problems };
 }
 
-/** Saves a full-page PNG to tests/e2e/artifacts/NAME.png and returns its path. */
-export async function screenshot(page, name) {
+/** Saves a PNG of the whole page (or of the window only, `fullPage: false`)
+ * to tests/e2e/artifacts/NAME.png and returns its path. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
@@ -111,8 +123,8 @@ export function useBrowser() {
  * tests/e2e/artifacts/NAME-failure.png and adds the page's problems to the
  * error. The context is closed either way. Returns what `body` returns.
  */
-export async function withPage(browser, name, body, { viewport } = {}) {
-  const { context, page, problems } = await openPage(browser, { viewport });
+export async function withPage(browser, name, body, { viewport, context: more } = {}) {
+  const { context, page, problems } = await openPage(browser, { viewport, context: more });
   try {
     const result = await body({ page, problems });
     assert.deepEqual(problems, [], "console errors, page errors or failed requests");
@@ -132,6 +144,25 @@ export async function loadPlayground(page, url) {
   await page.waitForFunction(() => window.raft && document.body.classList.contains("ready"), null, {
     timeout: 15_000,
   });
+}
+
+/** Lets the page draw the last change (two animation frames). */
+export function settle(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/**
+ * Runs axe-core (tests/e2e/node_modules, pinned in package-lock.json) in the
+ * page and returns its violations of impact "serious" or "critical", each as
+ * `{ id, impact, help, targets }`.
+ */
+export async function axeSerious(page) {
+  await page.addScriptTag({ path: join(here, "node_modules", "axe-core", "axe.min.js") });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  });
+  return found.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
 /** A test's name as a file name: "a leader is elected" -> "a-leader-is-elected". */
