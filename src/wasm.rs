@@ -10,7 +10,7 @@ use crate::kv::Op;
 use crate::present::input::{self, Field, PageConfig, PageNetwork};
 use crate::present::{View, ViewOptions, frames, log_delta, view};
 use crate::raft::Bug;
-use crate::scenario::{Scenario, ViewState};
+use crate::scenario::{Scenario, ViewState, replayed_trace_hash};
 use crate::sim::{Action, MS, TraceMode, World};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -43,6 +43,10 @@ pub struct Playground {
     caption: String,
     /// How the scenario asked to be opened.
     opened: ViewState,
+    /// The last `traceHash()` answer and the event count it was for: the world
+    /// runs with the trace off, and the hash comes from a replay (see
+    /// `scenario::replayed_trace_hash`).
+    hash_cache: Option<(u64, String)>,
 }
 
 fn err(e: impl AsRef<str>) -> JsError {
@@ -141,7 +145,7 @@ impl Playground {
             })?
         };
         let sim = page.sim_config().map_err(err)?;
-        let world = World::new(sim, TraceMode::Hash, RECENT_EVENTS).map_err(err)?;
+        let world = World::new(sim, TraceMode::Off, RECENT_EVENTS).map_err(err)?;
         Ok(Playground {
             world,
             packed: Vec::new(),
@@ -152,6 +156,7 @@ impl Playground {
                 playing: true,
                 selected: None,
             },
+            hash_cache: None,
         })
     }
 
@@ -425,10 +430,21 @@ impl Playground {
         Ok(view::message_detail(&self.world, id))
     }
 
-    /// SHA-256 of the run's trace so far: equal to a native run of the same actions.
+    /// SHA-256 of the run's trace so far: equal to a native run of the same
+    /// actions. The world runs with the trace off (hashing every event would
+    /// cost several times the simulation); this replays the run in hash mode
+    /// once, and keeps the answer until more events happen.
     #[wasm_bindgen(js_name = traceHash)]
-    pub fn trace_hash(&self) -> String {
-        self.world.trace_hash()
+    pub fn trace_hash(&mut self) -> String {
+        let events = self.world.trace().recorded_count();
+        match &self.hash_cache {
+            Some((at, hash)) if *at == events => hash.clone(),
+            _ => {
+                let hash = replayed_trace_hash(&self.world);
+                self.hash_cache = Some((events, hash.clone()));
+                hash
+            }
+        }
     }
 
     /// The leader with the highest term, if any.
@@ -452,7 +468,7 @@ impl Playground {
     /// Builds the scenario's world and replays it to its view time.
     fn open(scenario: Scenario) -> Result<Playground, JsError> {
         let mut world = scenario
-            .to_world(TraceMode::Hash, RECENT_EVENTS)
+            .to_world(TraceMode::Off, RECENT_EVENTS)
             .map_err(scenario_err)?;
         world.run_until(scenario.view.time);
         Ok(Playground {
@@ -461,6 +477,7 @@ impl Playground {
             title: scenario.title,
             caption: scenario.caption,
             opened: scenario.view,
+            hash_cache: None,
         })
     }
 

@@ -235,3 +235,45 @@ fn same_input_gives_a_byte_identical_trace_whose_hash_is_its_sha256() {
     assert_eq!(hashed.trace_hash(), hex);
     assert!(hashed.trace().text().is_empty());
 }
+
+/// The page runs with the trace off and hashes on demand by replaying its run
+/// (`scenario::replayed_trace_hash`): the answer equals the hash of the same
+/// run made in hash mode, at every point — between two events at one instant
+/// (after `step`), after live actions, and with actions still scheduled.
+#[test]
+fn a_world_without_trace_hashes_by_replay_exactly() {
+    use raft_playground::scenario::replayed_trace_hash;
+    use raft_playground::sim::{SimConfig, World};
+    let config = SimConfig {
+        seed: 11,
+        ..SimConfig::default()
+    };
+    let mut off = World::new(config.clone(), TraceMode::Off, 50).unwrap();
+    let mut hashed = World::new(config, TraceMode::Hash, 0).unwrap();
+    let mut script: Vec<Box<dyn Fn(&mut World)>> = vec![
+        Box::new(|w| w.run_until(700 * MS)),
+        Box::new(|w| w.apply(put("x", "1")).unwrap()),
+        Box::new(|w| {
+            w.step();
+            w.step();
+        }),
+        Box::new(|w| w.apply(Action::Crash { node: 2 }).unwrap()),
+        Box::new(|w| w.schedule_action(1900 * MS, Action::Restart { node: 2 })),
+        Box::new(|w| w.run_until(1500 * MS)),
+        Box::new(|w| {
+            w.step();
+        }),
+        Box::new(|w| w.apply(put("y", "2")).unwrap()),
+        Box::new(|w| w.run_until(3 * SECOND)),
+    ];
+    for (i, act) in script.drain(..).enumerate() {
+        act(&mut off);
+        act(&mut hashed);
+        assert_eq!(off.trace_hash(), "", "the trace is off");
+        assert_eq!(
+            replayed_trace_hash(&off),
+            hashed.trace_hash(),
+            "after script step {i}"
+        );
+    }
+}

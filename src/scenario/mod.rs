@@ -385,6 +385,29 @@ pub fn replay_link(
     })
 }
 
+/// The SHA-256 trace hash `world`'s run has so far, as if it had been built
+/// with `TraceMode::Hash`: its scenario replayed in hash mode, event for event,
+/// until the replay has recorded as many events as `world`. Replays are
+/// identical (links rely on it), so the page's world can run with the trace
+/// off — hashing costs several times the simulation in wasm — and still answer
+/// `traceHash()` exactly. A world that hashes answers directly.
+pub fn replayed_trace_hash(world: &World) -> String {
+    let direct = world.trace_hash();
+    if !direct.is_empty() {
+        return direct;
+    }
+    let scenario = Scenario::capture(world, ViewState::default());
+    // Not `to_world`: a live run past a link's limits still has a hash.
+    let mut replay = World::new(scenario.config, TraceMode::Hash, 0)
+        .expect("a live world's config was valid when it was built");
+    for a in scenario.actions {
+        replay.schedule_action(a.time, a.action);
+    }
+    let target = world.trace().recorded_count();
+    while replay.trace().recorded_count() < target && replay.step().is_some() {}
+    replay.trace_hash()
+}
+
 /// Where a replay without an explicit end stops: the view time, or five seconds
 /// after the last action, whichever is later.
 pub fn default_until(scenario: &Scenario) -> Time {
