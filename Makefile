@@ -16,7 +16,7 @@ export PATH := $(CURDIR)/tools/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.car
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: help serve test setup setup-wasm setup-test lint fmt test-native test-wasm build size test-e2e clean
+.PHONY: help serve test setup setup-wasm setup-test lint fmt test-native test-wasm build size test-e2e bench clean
 
 help:
 	@echo "make serve        install the wasm tool chain, serve the page at http://$(HOST):$(PORT)/"
@@ -27,6 +27,7 @@ help:
 	@echo "make build        release build of the page: trunk build --release --offline -> dist/"
 	@echo "make size         release build + gzip size of every file in dist/; first load against the budget (182 KB)"
 	@echo "make test-e2e     release build + Playwright tests (tests/e2e) against dist/ served under /raft-playground/"
+	@echo "make bench        the page's speed, the native CLI's, memory and weight (tests/e2e/bench.mjs; not a test)"
 	@echo "make setup        install everything without running anything"
 	@echo "make fmt          cargo fmt"
 
@@ -66,6 +67,11 @@ size: setup-wasm
 
 test-e2e: setup-test
 	@bash scripts/test.sh build e2e
+
+# Figures, not a test: needs the release dist/ (make build) and the release CLI.
+bench: setup-test
+	cargo build --release
+	node tests/e2e/bench.mjs
 
 fmt:
 	cargo fmt
