@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DIST="${1:-$REPO_ROOT/dist}"
-# The measured first load plus ~10 % (README, "Page weight"): 165.2 KB
+# The measured first load plus ~10 % (README, "Page weight"): 165.6 KB
 # measured, the goal is <= 100 KB (stretch 66 KB). Lower it again when the page
 # shrinks.
 BUDGET="${2:-${PAGE_WEIGHT_BUDGET:-182000}}"
