@@ -250,7 +250,8 @@ fn a_world_without_trace_hashes_by_replay_exactly() {
     };
     let mut off = World::new(config.clone(), TraceMode::Off, 50).unwrap();
     let mut hashed = World::new(config, TraceMode::Hash, 0).unwrap();
-    let mut script: Vec<Box<dyn Fn(&mut World)>> = vec![
+    type Step = Box<dyn Fn(&mut World)>;
+    let mut script: Vec<Step> = vec![
         Box::new(|w| w.run_until(700 * MS)),
         Box::new(|w| w.apply(put("x", "1")).unwrap()),
         Box::new(|w| {
