@@ -12,11 +12,16 @@ use raft_playground::sim::{SECOND, TraceMode};
 
 /// The README's table: toggle, first swarm seed that catches it, the property it
 /// breaks there.
-const FIRST_SEEDS: [(Bug, u64, Property); 4] = [
+const FIRST_SEEDS: [(Bug, u64, Property); 8] = [
     (Bug::VoteWithoutLogCheck, 1, Property::LeaderCompleteness),
     (Bug::TruncateMatching, 1, Property::CommittedEntriesStable),
     (Bug::ForgetVote, 4, Property::OneVotePerTerm),
     (Bug::CommitOldTerm, 518, Property::LeaderCompleteness),
+    (Bug::AckBeforeCommit, 1, Property::AckedWritesDurable),
+    (Bug::ReplyBeforePersist, 1, Property::CommittedEntriesStable),
+    (Bug::IgnoreHigherTermReply, 3, Property::HigherTermAdopted),
+    // Caught only by the linearizability search, judged at the sweep's end.
+    (Bug::StaleRead, 90, Property::Linearizable),
 ];
 
 /// Runs the swarm over `1..=last` and returns the first violating seed and its property.
