@@ -168,3 +168,30 @@ fn the_json_summary_names_each_violation_and_its_reproduce_command() {
     );
     assert!(json["seeds_per_s"].as_f64().unwrap() > 0.0);
 }
+
+/// Linearizability is judged as answers arrive, not only when a run is
+/// flushed: the page and `run LINK` (which never flush) see a stale read too,
+/// in the trace right after the answer that revealed it.
+#[test]
+fn a_stale_read_is_caught_during_the_run_without_a_flush() {
+    let plan = SwarmPlan::draw(90, Bugs::none().with(Bug::StaleRead), 10 * SECOND);
+    let (world, _, violations) = run_plan(&plan, TraceMode::Full, 0, true).unwrap();
+    let found = violations
+        .iter()
+        .find(|v| v.property == Property::Linearizable)
+        .expect("the stale read, found before the run's end");
+    assert!(found.time < 10 * SECOND);
+    // Stopped at that violation: the world's clock is at the answer.
+    assert_eq!(world.now(), found.time);
+    let text = String::from_utf8_lossy(world.trace().text()).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(r#""property":"linearizable""#))
+        .expect("a linearizable violation line");
+    assert!(
+        lines[at - 1].contains(r#""event":"client_ok""#),
+        "recorded right after the answer: {}",
+        lines[at - 1]
+    );
+}
