@@ -25,5 +25,7 @@ pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
-#[cfg(target_arch = "wasm32")]
+// Not in the scenario module's build (src/bin/scenarios.rs): that module has
+// its own exports, and the page's would only add weight to it.
+#[cfg(all(target_arch = "wasm32", not(feature = "scenario-module")))]
 pub mod wasm;

@@ -10,7 +10,7 @@ use crate::kv::Op;
 use crate::present::input::{self, Field, PageConfig, PageNetwork};
 use crate::present::{View, ViewOptions, frames, log_delta, view};
 use crate::raft::Bug;
-use crate::scenario::{Scenario, ViewState, presets};
+use crate::scenario::{Scenario, ViewState};
 use crate::sim::{Action, MS, TraceMode, World};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -155,76 +155,13 @@ impl Playground {
         })
     }
 
-    /// A cluster from a scenario link (a full URL, `#s=…` or `s=…`), replayed to
-    /// the time the link opens at. A bad link throws an Error whose message is
-    /// one sentence for the page's banner.
-    #[wasm_bindgen(js_name = fromLink)]
-    pub fn from_link(link: &str) -> Result<Playground, JsError> {
-        Playground::open(Scenario::decode_link(link).map_err(scenario_err)?)
-    }
-
-    /// A cluster from a scenario JSON file (what `scenarioJson` writes). The
-    /// text is parsed by the browser (`JSON.parse`): no JSON parser in the wasm.
-    #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> Result<Playground, JsError> {
-        use crate::scenario::{JsonFileV1, JsonHeader, ScenarioError};
-        let value = js_sys::JSON::parse(text)
-            .map_err(|_| scenario_err(ScenarioError::Json("not JSON".into())))?;
-        let json = |e: serde_wasm_bindgen::Error| scenario_err(ScenarioError::Json(e.to_string()));
-        if !value.is_object() {
-            return Err(scenario_err(ScenarioError::Json(
-                "expected an object".into(),
-            )));
-        }
-        let get = |k: &str| js_sys::Reflect::get(&value, &JsValue::from_str(k)).ok();
-        // A JS number: only an integral 1 is format 1.
-        let header = JsonHeader {
-            format: get("format").and_then(|v| v.as_string()),
-            version: get("version").and_then(|v| v.as_f64()).map(|v| {
-                if v == 1.0 {
-                    serde_json::Value::from(1u64)
-                } else {
-                    serde_json::Value::from(v)
-                }
-            }),
-        };
-        header.check().map_err(scenario_err)?;
-        let file: JsonFileV1 = serde_wasm_bindgen::from_value(value).map_err(json)?;
-        Playground::open(Scenario::from_json_file(file).map_err(scenario_err)?)
-    }
-
-    /// A cluster from a gallery preset, by id (see `presets()`).
-    #[wasm_bindgen(js_name = fromPreset)]
-    pub fn from_preset(id: &str) -> Result<Playground, JsError> {
-        let p = presets::get(id).ok_or_else(|| {
-            err(format!(
-                "no preset '{id}'; known: {}",
-                presets::ids().join(", ")
-            ))
-        })?;
-        Playground::open(p.scenario)
-    }
-
-    /// The gallery: `[{ id, title, caption, durationMs }]`, in order.
-    pub fn presets() -> Result<JsValue, JsError> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct P {
-            id: &'static str,
-            title: &'static str,
-            caption: &'static str,
-            duration_ms: f64,
-        }
-        let list: Vec<P> = presets::all()
-            .into_iter()
-            .map(|p| P {
-                id: p.id,
-                title: p.title,
-                caption: p.caption,
-                duration_ms: ms(p.duration),
-            })
-            .collect();
-        to_js(&list)
+    /// A cluster from a scenario's payload bytes (what `wire` returns and the
+    /// scenario module, `web/scenarios.js`, makes of a link, a JSON file or a
+    /// preset), replayed to the time it opens at. Links, JSON and the gallery
+    /// live in that second module so that the first load is only the simulator.
+    #[wasm_bindgen(js_name = fromWire)]
+    pub fn from_wire(payload: &[u8]) -> Result<Playground, JsError> {
+        Playground::open(Scenario::from_payload(payload).map_err(scenario_err)?)
     }
 
     /// How the scenario this cluster came from asks to be shown:
@@ -249,20 +186,12 @@ impl Playground {
         })
     }
 
-    /// The link fragment (`#s=1.…`) that reopens this run exactly: the config,
-    /// every action so far and every one still scheduled, opening at the
-    /// current time, `playing` or paused, with `selected` node (0 or absent =
-    /// none). Throws if the run is too long for a link (use `scenarioJson`).
-    pub fn link(&self, playing: bool, selected: Option<f64>) -> Result<String, JsError> {
-        self.scenario(playing, selected)?
-            .encode_link()
-            .map_err(scenario_err)
-    }
-
-    /// The same scenario as `link`, as a JSON document (for a download).
-    #[wasm_bindgen(js_name = scenarioJson)]
-    pub fn scenario_json(&self, playing: bool, selected: Option<f64>) -> Result<String, JsError> {
-        Ok(self.scenario(playing, selected)?.to_json())
+    /// The payload bytes of the scenario that reopens this run exactly: the
+    /// config, every action so far and every one still scheduled, opening at
+    /// the current time, `playing` or paused, with `selected` node (0 or absent
+    /// = none). The scenario module turns them into a link or a JSON file.
+    pub fn wire(&self, playing: bool, selected: Option<f64>) -> Result<Vec<u8>, JsError> {
+        Ok(self.scenario(playing, selected)?.to_payload())
     }
 
     /// Processes the next event; returns the new time (ms).

@@ -20,9 +20,10 @@ const FLOORS: &[&[&str]] = &[
     &["wasm", "cli"],
 ];
 
-/// The crate root files, which declare the modules (and, for `main.rs`, use the
-/// library by name): above every floor.
-const ROOTS: &[&str] = &["lib.rs", "main.rs"];
+/// The crate root files, which declare the modules, and the programs that use
+/// the library by name (`main.rs`, `bin/`: the page's scenario module): above
+/// every floor.
+const ROOTS: &[&str] = &["lib.rs", "main.rs", "bin"];
 
 fn floor_of(module: &str) -> Option<usize> {
     FLOORS.iter().position(|f| f.contains(&module))

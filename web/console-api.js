@@ -7,6 +7,7 @@
 // numbered 1 to 5". What only the page knows (the clock's speed, a listener)
 // is checked here.
 
+import { presets } from "./scenarios.js";
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, store } from "./store.js";
 
 const HELP = `raft — the playground from the console (times in simulated ms, nodes 1..N):
@@ -85,7 +86,7 @@ export function installConsoleApi(page) {
       return pg().opened();
     },
     /** The gallery: [{ id, title, caption, durationMs }]. */
-    presets: () => store.wasm.Playground.presets(),
+    presets: () => presets(),
     act,
     onAction(fn) {
       if (typeof fn !== "function") throw new Error("fn must be a function");

@@ -13,6 +13,7 @@ import { $, attr, fmtMs, html, publishTermColors, termColor, termInk, text } fro
 import { installKeys } from "./keys.js";
 import { installLayout, isEmbed, linkFromHash, prefersStill } from "./layout.js";
 import { BugList, EventLog, Inspector, KvPanel, LogMatrix, renderChecker } from "./panels.js";
+import { jsonOf, linkOf, loadScenarios, openSource, presets } from "./scenarios.js";
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store } from "./store.js";
 import { hint, showMe } from "./toggles.js";
 import { Tour } from "./tour.js";
@@ -134,12 +135,7 @@ function newCluster(config = {}, ready = null) {
  * then stays. */
 function openScenario(source) {
   const src = typeof source === "string" ? { link: source } : source ?? {};
-  let next;
-  const { Playground } = store.wasm;
-  if (typeof src.link === "string") next = Playground.fromLink(src.link);
-  else if (typeof src.json === "string") next = Playground.fromJson(src.json);
-  else if (typeof src.preset === "string") next = Playground.fromPreset(src.preset);
-  else throw new Error("expected a link such as '#s=1.…' (or { json } / { preset })");
+  const next = openSource(store.wasm.Playground, src);
   const o = next.opened();
   newCluster({}, next);
   hideBanner();
@@ -149,7 +145,7 @@ function openScenario(source) {
 
 /** The full URL that reopens this run now (paused or playing as it is). */
 function shareLink() {
-  return location.href.split("#")[0] + store.pg.link(store.playing, selectedId("node")) + (isEmbed() ? "&embed=1" : "");
+  return location.href.split("#")[0] + linkOf(store.pg, store.playing, selectedId("node")) + (isEmbed() ? "&embed=1" : "");
 }
 
 function showNote(o) {
@@ -201,7 +197,7 @@ async function share() {
 
 function download() {
   const { pg } = store;
-  const blob = new Blob([pg.scenarioJson(store.playing, selectedId("node"))], { type: "application/json" });
+  const blob = new Blob([jsonOf(pg, store.playing, selectedId("node"))], { type: "application/json" });
   const a = html("a", { href: URL.createObjectURL(blob), download: `raft-scenario-t${Math.round(pg.now())}ms.json` }, document.body);
   a.click();
   setTimeout(() => {
@@ -222,7 +218,7 @@ async function upload(file) {
 
 function wireScenarioControls() {
   const sel = $("preset");
-  for (const p of store.wasm.Playground.presets()) html("option", { value: p.id, title: p.caption }, sel).textContent = p.title;
+  for (const p of presets()) html("option", { value: p.id, title: p.caption }, sel).textContent = p.title;
   // Arrow keys on the closed list only choose (Chromium fires "change" on each
   // arrow); Enter opens the choice. A pick with the mouse or a finger opens at once.
   let choosing = false;
@@ -269,6 +265,7 @@ function redraw() {
 function frame(t) {
   const clock = store.clock;
   clock.raf = 0;
+  if (!store.pg) return; // still loading (the scenario module): nothing to draw yet
   const t0 = performance.now();
   try {
     if (store.playing) {
@@ -630,12 +627,21 @@ function wasmReady() {
 
 const status = $("status");
 wasmReady()
-  .then((wasm) => {
+  .then(async (wasm) => {
     store.wasm = wasm;
     publishTermColors();
     drawLegendTerms();
     installLayout({ cluster, redraw });
     wireControls();
+    // First paint from the simulator alone; links, files and the gallery come
+    // with the second module, fetched now (first, when the URL names a scenario).
+    const painted = !location.hash;
+    if (painted) {
+      store.playing = false; // still while loading: setPlaying below starts it
+      newCluster(DEFAULT_CLUSTER);
+      redraw();
+    }
+    await loadScenarios();
     wireScenarioControls();
     setSpeed(store.speed);
     const page = {
@@ -652,7 +658,7 @@ wasmReady()
     tour = new Tour(page);
     const fromTour = tour.fromLocation();
     const fromLink = fromTour || openFromLocation(true);
-    if (!fromLink) newCluster(DEFAULT_CLUSTER);
+    if (!fromLink && !painted) newCluster(DEFAULT_CLUSTER);
     installConsoleApi(page);
     const version = wasm.version();
     status.textContent = `wasm ok — raft-playground ${version}`;

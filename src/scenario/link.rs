@@ -29,11 +29,39 @@ const B64: GeneralPurpose = GeneralPurpose::new(
 /// Compression level: 9 (best) is cheap for inputs this small.
 const LEVEL: u8 = 9;
 
+/// The uncompressed payload: postcard bytes of the frozen wire shape. The
+/// page's two wasm modules hand scenarios to each other in this form (the
+/// simulator's module reads and writes it; the scenario module adds deflate,
+/// base64, JSON and the presets), so the first load carries no compressor.
+/// Not validated: a live run over a link's limits still exports as JSON.
+pub fn to_payload(scenario: &Scenario) -> Vec<u8> {
+    postcard::to_allocvec(&ScenarioV1::from(scenario)).expect("scenarios always serialise")
+}
+
+/// Reads [`to_payload`] bytes (all of them), then validates the scenario.
+pub fn from_payload(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+    let scenario = from_payload_unchecked(bytes)?;
+    scenario.validate()?;
+    Ok(scenario)
+}
+
+/// Reads [`to_payload`] bytes (all of them) without checking the scenario's
+/// limits: for saving a live run as JSON, whatever its length.
+pub fn from_payload_unchecked(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+    let (wire, rest) = postcard::take_from_bytes::<ScenarioV1>(bytes)
+        .map_err(|e| ScenarioError::Corrupt(format!("malformed scenario bytes: {e}")))?;
+    if !rest.is_empty() {
+        return Err(ScenarioError::Corrupt(format!(
+            "{} unexpected bytes after the scenario",
+            rest.len()
+        )));
+    }
+    Scenario::try_from(wire)
+}
+
 pub fn encode(scenario: &Scenario) -> Result<String, ScenarioError> {
     scenario.validate()?;
-    let wire = ScenarioV1::from(scenario);
-    let bytes = postcard::to_allocvec(&wire)
-        .map_err(|e| ScenarioError::Invalid(format!("cannot encode: {e}")))?;
+    let bytes = to_payload(scenario);
     if bytes.len() > MAX_DECODED_BYTES {
         return Err(ScenarioError::TooLarge(format!(
             "{} bytes before compression (at most {MAX_DECODED_BYTES})",
@@ -108,17 +136,7 @@ fn decode_v1(data: &str) -> Result<Scenario, ScenarioError> {
             }
             _ => ScenarioError::Corrupt("bad compressed data".into()),
         })?;
-    let (wire, rest) = postcard::take_from_bytes::<ScenarioV1>(&bytes)
-        .map_err(|e| ScenarioError::Corrupt(format!("malformed scenario bytes: {e}")))?;
-    if !rest.is_empty() {
-        return Err(ScenarioError::Corrupt(format!(
-            "{} unexpected bytes after the scenario",
-            rest.len()
-        )));
-    }
-    let scenario = Scenario::try_from(wire)?;
-    scenario.validate()?;
-    Ok(scenario)
+    from_payload(&bytes)
 }
 
 /// At most 20 characters of untrusted text, for messages.

@@ -262,6 +262,23 @@ impl Scenario {
         link::decode(text)
     }
 
+    /// The link's payload before compression (postcard bytes of the wire
+    /// shape): how the page's two wasm modules pass a scenario between them.
+    pub fn to_payload(&self) -> Vec<u8> {
+        link::to_payload(self)
+    }
+
+    /// Reads [`Scenario::to_payload`] bytes, with the same validation as a link.
+    pub fn from_payload(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+        link::from_payload(bytes)
+    }
+
+    /// [`Scenario::from_payload`] without the limits of a link (for saving a
+    /// live run as JSON, however long).
+    pub fn from_payload_unchecked(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+        link::from_payload_unchecked(bytes)
+    }
+
     /// The scenario as a JSON document (format 1, same fields as the link).
     pub fn to_json(&self) -> String {
         let file = JsonFileV1 {
