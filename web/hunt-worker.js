@@ -48,6 +48,7 @@ onmessage = async (event) => {
     done++;
     if (result) {
       found++;
+      postMessage({ type: "progress", done, seed, rate: done / (searching / 1000) });
       const hit = JSON.parse(result);
       postMessage({ type: "found", ...hit });
       try {
