@@ -22,12 +22,13 @@ use raft_playground::sim::{MS, TraceMode};
 
 /// (toggle, seed): the first seed the sweep catches it at (README, "What sweeps find").
 /// A toggle this build's core does not have is skipped, with a note.
-const CAUGHT: [(&str, u64); 5] = [
+const CAUGHT: [(&str, u64); 6] = [
     ("forget-vote", 114),
     ("vote-without-log-check", 1),
     ("truncate-matching", 1),
     ("ack-before-commit", 1),
     ("reply-before-persist", 1),
+    ("stale-read", 376),
 ];
 
 /// How long before the violation the link opens.

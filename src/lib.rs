@@ -27,5 +27,8 @@ pub mod scenario;
 pub mod sim;
 // Not in the scenario module's build (src/bin/scenarios.rs): that module has
 // its own exports, and the page's would only add weight to it.
-#[cfg(all(target_arch = "wasm32", not(feature = "scenario-module")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    not(any(feature = "scenario-module", feature = "hunt-module"))
+))]
 pub mod wasm;

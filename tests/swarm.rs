@@ -12,11 +12,16 @@ use raft_playground::sim::{SECOND, TraceMode};
 
 /// The README's table: toggle, first swarm seed that catches it, the property it
 /// breaks there.
-const FIRST_SEEDS: [(Bug, u64, Property); 4] = [
+const FIRST_SEEDS: [(Bug, u64, Property); 8] = [
     (Bug::VoteWithoutLogCheck, 1, Property::LeaderCompleteness),
     (Bug::TruncateMatching, 1, Property::CommittedEntriesStable),
     (Bug::ForgetVote, 4, Property::OneVotePerTerm),
     (Bug::CommitOldTerm, 518, Property::LeaderCompleteness),
+    (Bug::AckBeforeCommit, 1, Property::AckedWritesDurable),
+    (Bug::ReplyBeforePersist, 1, Property::CommittedEntriesStable),
+    (Bug::IgnoreHigherTermReply, 3, Property::HigherTermAdopted),
+    // Caught only by the linearizability search, judged at the sweep's end.
+    (Bug::StaleRead, 90, Property::Linearizable),
 ];
 
 /// Runs the swarm over `1..=last` and returns the first violating seed and its property.
@@ -162,4 +167,31 @@ fn the_json_summary_names_each_violation_and_its_reproduce_command() {
         "raft-playground run --seed 1 --duration 2s --faults swarm --bug truncate-matching"
     );
     assert!(json["seeds_per_s"].as_f64().unwrap() > 0.0);
+}
+
+/// Linearizability is judged as answers arrive, not only when a run is
+/// flushed: the page and `run LINK` (which never flush) see a stale read too,
+/// in the trace right after the answer that revealed it.
+#[test]
+fn a_stale_read_is_caught_during_the_run_without_a_flush() {
+    let plan = SwarmPlan::draw(90, Bugs::none().with(Bug::StaleRead), 10 * SECOND);
+    let (world, _, violations) = run_plan(&plan, TraceMode::Full, 0, true).unwrap();
+    let found = violations
+        .iter()
+        .find(|v| v.property == Property::Linearizable)
+        .expect("the stale read, found before the run's end");
+    assert!(found.time < 10 * SECOND);
+    // Stopped at that violation: the world's clock is at the answer.
+    assert_eq!(world.now(), found.time);
+    let text = String::from_utf8_lossy(world.trace().text()).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(r#""property":"linearizable""#))
+        .expect("a linearizable violation line");
+    assert!(
+        lines[at - 1].contains(r#""event":"client_ok""#),
+        "recorded right after the answer: {}",
+        lines[at - 1]
+    );
 }

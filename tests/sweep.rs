@@ -149,3 +149,11 @@ fn reply_before_persist_is_caught() {
         ],
     );
 }
+
+// Random mode first catches it at seed 376 (a client still asking a deposed
+// leader after a newer write of the same key was acknowledged); only the
+// linearizability search, judged at each seed's end, sees it.
+#[test]
+fn stale_read_is_caught() {
+    caught(Bug::StaleRead, &[Property::Linearizable]);
+}

@@ -16,6 +16,7 @@ import { BugList, EventLog, Inspector, KvPanel, LogMatrix, renderChecker } from 
 import { jsonOf, linkOf, loadScenarios, openSource, presets } from "./scenarios.js";
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store } from "./store.js";
 import { hint, showMe } from "./toggles.js";
+import { Hunt } from "./hunt.js";
 import { Tour } from "./tour.js";
 
 const FRAME_BUDGET_MS = 8; // simulation work per frame at most; beyond, time lags
@@ -660,6 +661,10 @@ wasmReady()
     const fromLink = fromTour || openFromLocation(true);
     if (!fromLink && !painted) newCluster(DEFAULT_CLUSTER);
     installConsoleApi(page);
+    new Hunt({
+      bugsOn: () => store.pg.bugs().filter((b) => b.on).map((b) => b.name),
+      open: (link) => tryAct({ type: "load", link: { link } }),
+    });
     const version = wasm.version();
     status.textContent = `wasm ok — raft-playground ${version}`;
     status.dataset.state = "ok";

@@ -36,11 +36,11 @@ export const TOGGLES = {
     hint: "By hand: Isolate leader, let the others elect a new one, then Heal all: the old leader's heartbeats are refused with a newer term, which it ignores until the new leader's own messages arrive.",
   },
   "ack-before-commit": {
-    show: { link: "#s=1.eNplUD1qG0EU3p2VikCaBNJ_nSXwOMgkkKhKSB-Mc4Awu_skDdrd2bx5m40uENIGN76B8TEMPoBrV8YnMG5cuPGTbDBYW-3MN9-vdcXS5jQLTLYIde1likhUYoIwgywI7Joy1Ig9UXtnDh9PBbu4oLiL1rF48aGJUEQJTIS8iysUladG9EnvZYEtGxX0UizUKTR7OGCKEQeVW2EUGD8gAVGoHU_hBJ8-fEYdN2mUUSyJwdQGloivxbIJfUXlXJV69kIahAllxy6vaIpvmxiY7MRHGKNIvzAZo3dxneqZrUa-KekP9ne1gWzslMpaZZNYaN2PVHyUr9CEkrA_hlcVCHFtP-qdDe0evjvxv2kdUftMdcCZ2PXvnEOnG3HXwNqnka2dua7SIk8zW5t38-210uHN0aurk7cXf7Mv_3aOu-TFlymg8CB9s0VNBlfXr5PMZMM0NWZwdvHenP8_NPeXPxNjUpNlg-Ht6bskNQ8f3q2i" },
+    show: { link: "#s=1.eNplUUFu2zAQtKXkUKCX9gWDXGwDpgq5AZL61AcURZC-gJJWEiGZFMhVDfcBRa9FL_1B31GgD8gTgr6gD-ghK8k5JOaJ5O7Mzs4onTcqo9J5Urnb7QxvEYgKpHAluCZ4bQu3Q9gTdf_j2-mVex1qCmt02rNh42yAVATgiZD14YC8NWRZWvaGa5yMEULDeS2TnE1w4ykE3LT6gKXz-AR2CEzdagvNuHx3jV0Y1Qgib8jDU-c8B3wwlrQ3X3RmWsOHLbqel026xkW-Sd5erJA9KsEGpetFY5NCZ2H4maiTSyFfi2h-At48A-91GLawbt9SUYnuAZ1K34QedxOJemSRd6Xt2HJ1nVyNLYM_1nFtbIXc9W2BWn8mFNQS0ySrZFnNcILlsOvmMQK5dOT1ZLOzaOiARZMupnG5tkIrE9EezaBihY_SLuzik5i6lRRLVsO18qMJvrdQ6pi0UqXuW3HzmLVSWV-dRjY___fjxf2v13df4_ffFj_72bMTS0HKZ_NXJ9BZfP_35SyO4vP5PIrOft-9if58v40E9AA1LNIJ" },
     hint: "By hand: send a write to the leader and cut the leader off from every follower (or crash it) before its AppendEntries land: the client already has its answer, and the next leader never had the entry.",
   },
   "stale-read": {
-    show: null,
+    show: { link: "#s=1.eNpdUbtu1EAU9SMrASUfgK6WYneltSVnIZtdivABCCWhoZ21r-2RnRlr5hprqYGkQYpEE_EDVHQp-IFIlPAHiBaEUKqUud5HXm48M_ece849t29JlBgYFMkULGICo_EW6BQoRzBCJfoAbINY_fP3l7fYCJujHUIlDEmSWlngChMMIsxqO4e4lKiIIY2kHK4VuJOkOGcRrULYNWgt7JZiDn1t4BWQZixWgykIgujJ1gQO7MIHU-ICDRistCELL6RCYeRbMZOlpPkUMqR-EQ1gttaGiMFUG8Va3XgzHHVXPbfDMXcdsk-Cqm5ZQwZE4dPubXYjeKq4ULopMcm4C9Mnm9Gajak2yN74lbX5ngm1gGxH4WgBaSNRmnKpMoh1XSaQizcIjZFEqK5MpcRzSQqh3w46Wic_Bl2hEct0tYIC59Arot5SMhaKW7MqlKskMBnAS4azAofEkU55eSkF7TEzumYzplYQBFcrDoJU1CWHuVpyEMzq7MauLrzO_0_3f315-OOD__yod1I7dz6fC1zecB9ck5zO2cfHjue5Hd_zNz5_nfje79PXruufvKu8w_ND995R7_jM_7v37dH7Pz939tvf3ved0-NnjnMJuV7XZA" },
     hint: "By hand: isolate the leader, write a new value for a key through the new leader on the majority's side, then read that key from the old leader: it answers from its own state machine, with the old value.",
   },
   "reply-before-persist": {

@@ -21,6 +21,7 @@
 //! except that extending the committed prefix costs O(1) per new committed index.
 //! Logs are never rescanned.
 
+use crate::check::linearizability::NonLinearizable;
 use crate::check::linearizable_watch::LinearizableWatch;
 use crate::check::shadow::{
     Committed, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of, to_usize,
@@ -111,7 +112,8 @@ pub struct Checker {
     /// Raft messages on the wire: id -> (receiver, term). Removed when delivered
     /// or dropped.
     wire: BTreeMap<MessageId, (NodeId, Term)>,
-    /// The clients' history, judged for linearizability at [`Checker::flush`].
+    /// The clients' history, judged for linearizability as reads are answered
+    /// and at [`Checker::flush`].
     linearizable: LinearizableWatch,
     /// The node (and time) whose `Commit` waits for the rest of its `Ready`.
     pending: Option<(NodeId, Time)>,
@@ -159,7 +161,10 @@ impl Checker {
                 self.judge_pending(&mut out);
             }
         }
-        self.linearizable.observe(event);
+        if let Some(key) = self.linearizable.observe(event) {
+            let failures = self.linearizable.judge_key(&key);
+            self.report_non_linearizable(&mut out, failures);
+        }
         match &event.kind {
             EventKind::HardState {
                 node,
@@ -251,6 +256,14 @@ impl Checker {
     /// sub-history in the explanation.
     fn judge_linearizable(&mut self, out: &mut Vec<Violation>) {
         let failures = self.linearizable.judge();
+        self.report_non_linearizable(out, failures);
+    }
+
+    fn report_non_linearizable(
+        &mut self,
+        out: &mut Vec<Violation>,
+        failures: Vec<NonLinearizable>,
+    ) {
         // Dedupe key: the failing key's rank among all keys found failing so far.
         let before = self.linearizable.failed_keys() - failures.len();
         for (i, failure) in failures.into_iter().enumerate() {

@@ -35,7 +35,7 @@ pub use history::{History, Operation, Outcome};
 
 use crate::kv::{ClientId, Op};
 use crate::raft::Time;
-use register::{KeyHistory, NEVER_ANSWERED, RegisterOp, split_by_key};
+use register::{KeyHistory, NEVER_ANSWERED, RegisterOp, key_history, split_by_key};
 use search::{SearchResult, search};
 
 /// Bounds on the work of one check.
@@ -143,10 +143,7 @@ pub fn check(history: &History, options: &CheckOptions) -> Verdict {
 
 /// Checks one key only (a live checker can re-check just the keys that changed).
 pub fn check_key(history: &History, key: &str, options: &CheckOptions) -> Verdict {
-    let keys = split_by_key(history)
-        .into_iter()
-        .filter(|k| k.key == key)
-        .collect();
+    let keys = key_history(history, key).into_iter().collect();
     check_keys(history, keys, options).0
 }
 

@@ -13,13 +13,23 @@
 //!    `max(t0, H) + B <= E`, i.e. it had `B` µs after both its invocation and the
 //!    heal. Requests invoked before the heal count as invoked at the heal.
 //!
+//!
+//! For a stuck request the bound is widened by the **catch-up allowance** `C`
+//! ([`LivenessWatch::set_catch_up`]): at `H`, the leader-to-be may hold a long
+//! tail the majority lacks (a deposed leader keeps appending its clients'
+//! retries while cut off), and the core ships at most one batch of `b` entries
+//! per follower per round trip `R`. With `L` the highest last log index at `H`
+//! and `M` the last index the majority holds (the median-high of the nodes'
+//! last indexes), `C = ceil((L - M) / b) * R`; 2. then reads
+//! `max(t0, H) + B + C <= E`. Without [`LivenessWatch::set_catch_up`], `C = 0`.
+//!
 //! At most one violation of each kind; the second names the earliest stuck request
 //! and how many more there are.
 
 use crate::event::describe::millis;
 use crate::event::{Event, EventKind, Property, Violation};
 use crate::kv::ClientId;
-use crate::raft::{NodeId, RoleKind, Term, Time};
+use crate::raft::{LogIndex, NodeId, RoleKind, Term, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One stretch of leadership.
@@ -44,6 +54,21 @@ pub struct LivenessWatch {
     /// (client, seq) -> (first invocation time, node first asked), until completed.
     pending: BTreeMap<(ClientId, u64), (Time, NodeId)>,
     completed: BTreeSet<(ClientId, u64)>,
+    /// How the core ships a backlog (see the module docs); `None`: no allowance.
+    catch_up: Option<CatchUp>,
+    /// Node -> last log index, as the run goes.
+    last_index: BTreeMap<NodeId, LogIndex>,
+    /// The allowance `C`, fixed at the first event at or after the final heal.
+    allowance: Option<Time>,
+}
+
+/// How fast a leader brings followers up to date: `batch` entries per
+/// AppendEntries, one in flight per follower, `round_trip` at most per exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatchUp {
+    pub nodes: usize,
+    pub batch: u64,
+    pub round_trip: Time,
 }
 
 impl LivenessWatch {
@@ -57,10 +82,40 @@ impl LivenessWatch {
         self.final_heal = Some(time);
     }
 
+    /// Widens the bound for stuck requests by the time to ship the backlog at
+    /// the final heal (see the module docs).
+    pub fn set_catch_up(&mut self, catch_up: CatchUp) {
+        self.catch_up = Some(catch_up);
+    }
+
+    /// `C` of the module docs for the logs as they are now.
+    fn backlog_allowance(&self) -> Time {
+        let Some(c) = self.catch_up else { return 0 };
+        let mut last: Vec<LogIndex> = (1..=c.nodes as NodeId)
+            .map(|n| self.last_index.get(&n).copied().unwrap_or(0))
+            .collect();
+        last.sort_unstable_by(|a, b| b.cmp(a));
+        let highest = last.first().copied().unwrap_or(0);
+        let majority = last.get(c.nodes / 2).copied().unwrap_or(0);
+        highest
+            .saturating_sub(majority)
+            .div_ceil(c.batch.max(1))
+            .saturating_mul(c.round_trip)
+    }
+
     /// Feeds one event (the same stream as [`super::Checker::observe`]).
     pub fn observe(&mut self, event: &Event) {
         let t = event.time;
+        if self.allowance.is_none() && self.final_heal.is_some_and(|h| t >= h) {
+            self.allowance = Some(self.backlog_allowance());
+        }
         match &event.kind {
+            EventKind::LogAppend { node, index, .. } => {
+                self.last_index.insert(*node, *index);
+            }
+            EventKind::LogTruncate { node, from } => {
+                self.last_index.insert(*node, from.saturating_sub(1));
+            }
             EventKind::Role { node, role, term } => {
                 self.end_reign(*node, t);
                 if *role == RoleKind::Leader {
@@ -119,10 +174,12 @@ impl LivenessWatch {
             }
         }
 
+        let allowance = self.allowance.unwrap_or_else(|| self.backlog_allowance());
+        let request_bound = bound.saturating_add(allowance);
         let stuck: Vec<_> = self
             .pending
             .iter()
-            .filter(|(_, (t0, _))| (*t0).max(heal).saturating_add(bound) <= end_time)
+            .filter(|(_, (t0, _))| (*t0).max(heal).saturating_add(request_bound) <= end_time)
             .map(|(&(client, seq), &(t0, to))| (t0, client, seq, to))
             .collect();
         if let Some(&(t0, client, seq, to)) = stuck.iter().min() {
@@ -131,6 +188,14 @@ impl LivenessWatch {
                 1 => " (and 1 more request)".to_string(),
                 n => format!(" (and {n} more requests)"),
             };
+            let allowed = match allowance {
+                0 => String::new(),
+                a => format!(
+                    " (allowed: {} plus {} to ship the backlog at the heal)",
+                    millis(bound),
+                    millis(a)
+                ),
+            };
             out.push(Violation {
                 property: Property::Liveness,
                 time: end_time,
@@ -138,7 +203,7 @@ impl LivenessWatch {
                 index: None,
                 term: None,
                 explanation: format!(
-                    "Client {client}'s request (seq {seq}), invoked at {} on node {to}, was still not complete at {}, {} after the final heal{more}.",
+                    "Client {client}'s request (seq {seq}), invoked at {} on node {to}, was still not complete at {}, {} after the final heal{allowed}{more}.",
                     millis(t0),
                     millis(end_time),
                     millis(end_time.saturating_sub(heal))

@@ -777,3 +777,71 @@ fn liveness_stuck_requests() {
     w.observe(&invoke(9_950, 1, 1, 2));
     assert_eq!(w.finish(20_000, 1_000).len(), 1); // only client 3 remains
 }
+
+/// A long tail the majority lacks at the heal widens the bound for stuck
+/// requests by the time the core needs to ship it: one batch per round trip.
+#[test]
+fn liveness_allows_for_the_backlog_at_the_heal() {
+    use super::liveness::CatchUp;
+    let append = |time: Time, node: NodeId, index: LogIndex| {
+        at(
+            time,
+            EventKind::LogAppend {
+                node,
+                index,
+                entry: Entry {
+                    term: 1,
+                    data: EntryData::Noop,
+                },
+            },
+        )
+    };
+    let mut w = LivenessWatch::new();
+    w.set_final_heal(1_000_000);
+    w.set_catch_up(CatchUp {
+        nodes: 3,
+        batch: 2,
+        round_trip: 50_000,
+    });
+    w.observe(&invoke(0, 1, 1, 1));
+    // Before the heal: node 1 holds 100 entries, node 2 10, node 3 1; the
+    // majority holds 10, so 90 entries in batches of 2: 45 round trips, 2.25 s.
+    w.observe(&append(10, 1, 100));
+    w.observe(&append(20, 2, 10));
+    w.observe(&append(30, 3, 1));
+    w.observe(&at(
+        1_000_000,
+        EventKind::Role {
+            node: 1,
+            role: RoleKind::Leader,
+            term: 2,
+        },
+    ));
+    // Appends after the heal do not move the allowance.
+    w.observe(&append(1_100_000, 1, 200));
+    let bound = 3_000_000;
+    assert!(
+        w.finish(1_000_000 + bound + 2_250_000 - 1, bound)
+            .is_empty()
+    );
+    let v = w.finish(1_000_000 + bound + 2_250_000, bound);
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert!(
+        v[0].explanation
+            .contains("(allowed: 3000 ms plus 2250 ms to ship the backlog at the heal)"),
+        "{}",
+        v[0].explanation
+    );
+    // Without a catch-up model there is no allowance.
+    let mut plain = LivenessWatch::new();
+    plain.set_final_heal(1_000_000);
+    plain.observe(&invoke(0, 1, 1, 1));
+    plain.observe(&append(10, 1, 100));
+    let stuck = plain.finish(1_000_000 + bound, bound);
+    assert!(
+        stuck
+            .iter()
+            .any(|v| v.explanation.starts_with("Client 1's request")),
+        "{stuck:#?}"
+    );
+}

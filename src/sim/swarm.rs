@@ -148,6 +148,7 @@ impl SwarmPlan {
         }
         let mut liveness = LivenessWatch::new();
         liveness.set_final_heal(self.heal_at);
+        liveness.set_catch_up(crate::sim::sweep::catch_up(&self.sim));
         world.set_observer_liveness(liveness);
         let reactor = Reactor::new(self.sim.seed, self.reactions.clone(), self.heal_at);
         Ok((world, reactor))

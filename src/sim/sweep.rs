@@ -1,7 +1,7 @@
 //! One seed of a random-fault sweep: a cluster with busy clients, a random fault
 //! schedule, the checker on, and liveness judged after the final heal.
 
-use crate::check::liveness::LivenessWatch;
+use crate::check::liveness::{CatchUp, LivenessWatch};
 use crate::check::{Property, Violation};
 use crate::raft::{Bugs, Time};
 use crate::sim::config::{ClientConfig, MS, SECOND, SimConfig, TraceMode};
@@ -97,14 +97,27 @@ pub fn prepare_with_faults(
     recent_events: usize,
 ) -> Result<World, String> {
     let seed = sim.seed;
+    let sim_config = sim.clone();
     let mut world = World::new(sim, trace, recent_events)?;
     for a in random_schedule(seed, plan) {
         world.schedule_action(a.time, a.action);
     }
     let mut liveness = LivenessWatch::new();
     liveness.set_final_heal(plan.heal_at);
+    liveness.set_catch_up(catch_up(&sim_config));
     world.set_observer_liveness(liveness);
     Ok(world)
+}
+
+/// How the core of `sim` ships a backlog after the final heal, for the liveness
+/// watch's allowance: one AppendEntries of at most `max_entries_per_append`
+/// entries in flight per follower, a round trip of twice the longest latency.
+pub fn catch_up(sim: &SimConfig) -> CatchUp {
+    CatchUp {
+        nodes: sim.nodes,
+        batch: sim.raft.max_entries_per_append as u64,
+        round_trip: 2 * sim.network.latency_max,
+    }
 }
 
 /// The liveness verdict of a sweep seed whose world has run to `config.duration`.

@@ -67,11 +67,6 @@ screenTest("every toggle has a hint, and its Show me opens a run where it breaks
       assert.match(await item.locator(".hint").textContent(), /toggles_scripted/);
       continue;
     }
-    if (name === "stale-read") {
-      // Caught only by Linearizability, which the page does not judge yet: the hint only.
-      assert.equal(await show.count(), 0);
-      continue;
-    }
     assert.equal(await show.count(), 1, `${name} has a Show me`);
     await show.click();
     await page.locator("#scenario-note").waitFor({ state: "visible" });

@@ -61,6 +61,10 @@ pub struct History {
     /// `(client, seq)` -> position in `operations`.
     /// Invariant: one entry per operation, so a request is never counted twice.
     by_request: BTreeMap<(ClientId, u64), usize>,
+    /// key -> positions in `operations` of the requests on it, in invoke order
+    /// (a live checker searches one key often: building its history must not
+    /// cost the whole run's).
+    by_key: BTreeMap<String, Vec<usize>>,
 }
 
 impl History {
@@ -130,6 +134,13 @@ impl History {
             ));
         }
         self.by_request.insert(request, self.operations.len());
+        match self.by_key.get_mut(operation.key()) {
+            Some(positions) => positions.push(self.operations.len()),
+            None => {
+                self.by_key
+                    .insert(operation.key().to_string(), vec![self.operations.len()]);
+            }
+        }
         self.operations.push(operation);
         Ok(())
     }
@@ -152,6 +163,16 @@ impl History {
         &self.operations
     }
 
+    /// The requests on `key` with their positions in [`History::operations`],
+    /// in invoke order.
+    pub fn operations_on<'a>(&'a self, key: &str) -> impl Iterator<Item = (usize, &'a Operation)> {
+        self.by_key
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| (i, &self.operations[i]))
+    }
+
     pub fn len(&self) -> usize {
         self.operations.len()
     }
@@ -162,10 +183,7 @@ impl History {
 
     /// The keys touched, in key order.
     pub fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.operations.iter().map(Operation::key).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
+        self.by_key.keys().map(String::as_str).collect()
     }
 
     /// How many requests have no answer.

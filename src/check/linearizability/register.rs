@@ -4,7 +4,7 @@
 //! P-compositionality: every `Op` touches one key, and a history is linearizable
 //! exactly when each key's sub-history is, so keys are checked one at a time.
 
-use super::history::{History, Outcome};
+use super::history::{History, Operation, Outcome};
 use crate::kv::Op;
 use crate::raft::Time;
 use std::collections::BTreeMap;
@@ -79,8 +79,18 @@ pub struct KeyHistory {
 /// did not happen), and so are gets without an answer (they neither constrain
 /// nor change anything).
 pub fn split_by_key(history: &History) -> Vec<KeyHistory> {
+    split(history.operations().iter().enumerate())
+}
+
+/// The history of `key` alone (empty if no request touched it), at the cost of
+/// that key's requests only.
+pub fn key_history(history: &History, key: &str) -> Option<KeyHistory> {
+    split(history.operations_on(key)).pop()
+}
+
+fn split<'a>(operations: impl Iterator<Item = (usize, &'a Operation)>) -> Vec<KeyHistory> {
     let mut keys: BTreeMap<&str, Interner> = BTreeMap::new();
-    for (source, operation) in history.operations().iter().enumerate() {
+    for (source, operation) in operations {
         let key = keys.entry(operation.key()).or_insert_with(|| Interner {
             history: KeyHistory {
                 key: operation.key().to_string(),
