@@ -47,6 +47,8 @@ fn golden_config(nodes: usize, seed: u64) -> SimConfig {
             election_timeout_max: 300 * MS,
             heartbeat_interval: 50 * MS,
             max_entries_per_append: 64,
+            pre_vote: false,
+            check_quorum: false,
         },
         network: NetworkConfig {
             latency_min: 5 * MS,

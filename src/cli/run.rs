@@ -260,6 +260,12 @@ pub struct RunStats {
     pub cuts: u64,
     pub heals: u64,
     pub forced_timeouts: u64,
+    /// Leaders that stepped down for want of a quorum (CheckQuorum).
+    pub quorum_losses: u64,
+    /// Leadership transfers started.
+    pub transfers: u64,
+    /// Nodes paused (GC stop-the-world).
+    pub pauses: u64,
     /// Inputs a node refused or ignored (`rejected` events; not in `events`).
     pub rejections: u64,
 }
@@ -292,7 +298,7 @@ impl RunStats {
                         names.push(*node);
                     }
                 }
-                RoleKind::Follower => {}
+                RoleKind::Follower | RoleKind::Precandidate => {}
             },
             EventKind::Commit { index, .. } => self.commit_index = self.commit_index.max(*index),
             EventKind::Apply { .. } => self.applied += 1,
@@ -307,8 +313,14 @@ impl RunStats {
             EventKind::Cut { .. } => self.cuts += 1,
             EventKind::Heal => self.heals += 1,
             EventKind::ForceTimeout { .. } => self.forced_timeouts += 1,
+            EventKind::QuorumLost { .. } => self.quorum_losses += 1,
+            EventKind::TransferStart { .. } => self.transfers += 1,
+            EventKind::Pause { .. } => self.pauses += 1,
             EventKind::LogAppend { .. }
             | EventKind::HardState { .. }
+            | EventKind::TransferAbort { .. }
+            | EventKind::Resume { .. }
+            | EventKind::ClockRate { .. }
             | EventKind::Setting { .. }
             | EventKind::Rejected { .. }
             | EventKind::Violation(_) => {}
@@ -502,6 +514,13 @@ impl RunReport {
             s.leaders.len()
         );
         let _ = writeln!(w, "  leaders:     {}", leaders_line(&s.leaders));
+        if s.quorum_losses + s.transfers + s.pauses > 0 {
+            let _ = writeln!(
+                w,
+                "  production:  {} quorum losses, {} transfers, {} pauses",
+                s.quorum_losses, s.transfers, s.pauses
+            );
+        }
         let _ = writeln!(
             w,
             "  commits:     highest commit index {}, {} entries applied across nodes, {} log truncations",

@@ -334,7 +334,9 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
         };
     };
     let (votes, progress) = match node.role() {
-        Role::Candidate { votes } => (votes.iter().copied().collect(), Vec::new()),
+        Role::Candidate { votes } | Role::Precandidate { votes } => {
+            (votes.iter().copied().collect(), Vec::new())
+        }
         Role::Leader { progress, .. } => (
             Vec::new(),
             progress

@@ -277,6 +277,7 @@ impl TryFrom<ScenarioV1> for Scenario {
                 election_timeout_max: w.raft.election_timeout_max,
                 heartbeat_interval: w.raft.heartbeat_interval,
                 max_entries_per_append,
+                ..RaftConfig::default()
             },
             network: network_live(w.network),
             clients: ClientConfig {

@@ -232,6 +232,10 @@ impl Servers {
                         Err(ProposeError::NotLeader { leader_hint }) => {
                             Some(ClientOutcome::NotLeader { leader_hint })
                         }
+                        // Transferring: the client should try the target next.
+                        Err(ProposeError::Transferring { to }) => Some(ClientOutcome::NotLeader {
+                            leader_hint: Some(to),
+                        }),
                     }
                 };
                 self.after_input(id, now);

@@ -82,6 +82,7 @@ impl SwarmPlan {
             heartbeat_interval: rng.range(election_min / 10, election_min / 2),
             // Small batches let an old entry reach a follower without the entries after it.
             max_entries_per_append: [1, 1, 1, 2, 3, 8, 64][rng.range(0, 7) as usize],
+            ..RaftConfig::default()
         };
         let latency_min = rng.range(1, 11) * MS;
         let calm_network = NetworkConfig {
