@@ -1,18 +1,20 @@
 //! The shareable link: `#s=<version>.<payload>`.
 //!
 //! Version 1 payload: `base64url(zlib(postcard(ScenarioV1)))`, no padding. zlib's
-//! Adler-32 checksum catches a link that was cut short or mistyped. See
-//! `docs/link-format.md`.
+//! Adler-32 checksum catches a link that was cut short or mistyped. Version 2
+//! is the same around `ScenarioV2` (the production features); a scenario that
+//! uses none of them is still written as version 1. See `docs/link-format.md`.
 
 use base64::Engine;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::wire::ScenarioV1;
+use super::wire_v2::{ScenarioV2, needs_v2};
 use super::{Scenario, ScenarioError};
 
 /// The newest format this build writes (and every format up to it is read).
-pub const LINK_VERSION: u32 = 1;
+pub const LINK_VERSION: u32 = 2;
 /// Longest link text accepted (or produced), in bytes of text.
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// Most bytes a payload may decompress to (zip-bomb guard).
@@ -31,9 +33,14 @@ const LEVEL: u8 = 9;
 
 pub fn encode(scenario: &Scenario) -> Result<String, ScenarioError> {
     scenario.validate()?;
-    let wire = ScenarioV1::from(scenario);
-    let bytes = postcard::to_allocvec(&wire)
-        .map_err(|e| ScenarioError::Invalid(format!("cannot encode: {e}")))?;
+    let cannot = |e: postcard::Error| ScenarioError::Invalid(format!("cannot encode: {e}"));
+    let (version, bytes) = if needs_v2(scenario) {
+        let wire = ScenarioV2::from(scenario);
+        (2, postcard::to_allocvec(&wire).map_err(cannot)?)
+    } else {
+        let wire = ScenarioV1::from(scenario);
+        (1, postcard::to_allocvec(&wire).map_err(cannot)?)
+    };
     if bytes.len() > MAX_DECODED_BYTES {
         return Err(ScenarioError::TooLarge(format!(
             "{} bytes before compression (at most {MAX_DECODED_BYTES})",
@@ -41,7 +48,7 @@ pub fn encode(scenario: &Scenario) -> Result<String, ScenarioError> {
         )));
     }
     let packed = miniz_oxide::deflate::compress_to_vec_zlib(&bytes, LEVEL);
-    let link = format!("#s={LINK_VERSION}.{}", B64.encode(packed));
+    let link = format!("#s={version}.{}", B64.encode(packed));
     if link.len() > MAX_LINK_CHARS {
         return Err(ScenarioError::TooLong {
             chars: link.len(),
@@ -87,12 +94,17 @@ pub fn decode(text: &str) -> Result<Scenario, ScenarioError> {
         )));
     }
     match version.trim_start_matches('0') {
-        "1" => decode_v1(data),
+        "1" => decode_as::<ScenarioV1>(data),
+        "2" => decode_as::<ScenarioV2>(data),
         _ => Err(ScenarioError::UnsupportedVersion(shorten(version))),
     }
 }
 
-fn decode_v1(data: &str) -> Result<Scenario, ScenarioError> {
+fn decode_as<W>(data: &str) -> Result<Scenario, ScenarioError>
+where
+    W: serde::de::DeserializeOwned,
+    Scenario: TryFrom<W, Error = ScenarioError>,
+{
     // A link ends at the fragment's next parameter, if any.
     let data = data.split('&').next().unwrap_or_default();
     let packed = B64
@@ -108,7 +120,7 @@ fn decode_v1(data: &str) -> Result<Scenario, ScenarioError> {
             }
             _ => ScenarioError::Corrupt("bad compressed data".into()),
         })?;
-    let (wire, rest) = postcard::take_from_bytes::<ScenarioV1>(&bytes)
+    let (wire, rest) = postcard::take_from_bytes::<W>(&bytes)
         .map_err(|e| ScenarioError::Corrupt(format!("malformed scenario bytes: {e}")))?;
     if !rest.is_empty() {
         return Err(ScenarioError::Corrupt(format!(

@@ -23,7 +23,7 @@ pub mod world;
 pub use crate::event;
 
 pub use crate::event::{Address, Event, EventKind, MessageId, Payload};
-pub use action::{Action, TimedAction};
+pub use action::{Action, CLOCK_RATE_RANGE, Feature, TimedAction};
 pub use config::{ClientConfig, MS, NetworkConfig, SECOND, SimConfig, TraceMode};
 pub use harness::Harness;
 pub use world::{PERSON, World};
