@@ -63,6 +63,12 @@ const ACTIONS = {
   drop: (a) => store.pg.dropMessage(typed(a, "id", "number")),
   network: (a) => store.pg.setNetwork(a.knobs),
   bug: (a) => store.pg.setBug(typed(a, "name", "string"), typed(a, "on", "boolean")),
+  // Production features (issue 11): switches, leadership transfer, GC pauses, clock drift.
+  feature: (a) => store.pg.setFeature(typed(a, "name", "string"), typed(a, "on", "boolean")),
+  transfer: (a) => store.pg.transfer(typed(a, "to", "number")),
+  pauseNode: (a) => store.pg.pauseNode(typed(a, "node", "number")),
+  resumeNode: (a) => store.pg.resumeNode(typed(a, "node", "number")),
+  clockRate: (a) => store.pg.setClockRate(typed(a, "node", "number"), typed(a, "rate", "number")),
 };
 
 /** Field `key` of action `a`, if it is of JavaScript type `type`. */

@@ -181,6 +181,20 @@ impl Checker {
         // state, and must not even judge a held-back `Commit` early (a `rejected`
         // event for another node, or at a later time, would otherwise move where
         // a violation lands in the trace).
+        // (One exception, which judges nothing: leader stickiness says the
+        // RequestVote just delivered was rightly not adopted.)
+        if let EventKind::Rejected {
+            node,
+            reason:
+                RejectReason::LeaderInLease {
+                    message: RaftMessageKind::RequestVote,
+                    ..
+                },
+            ..
+        } = &event.kind
+        {
+            self.node_mut(*node).tentative_term = 0;
+        }
         if matches!(event.kind, EventKind::Rejected { .. }) {
             return Vec::new();
         }
@@ -250,18 +264,6 @@ impl Checker {
                         Binding::Never => {}
                     }
                 }
-            }
-            EventKind::Rejected {
-                node,
-                reason:
-                    RejectReason::LeaderInLease {
-                        message: RaftMessageKind::RequestVote,
-                        ..
-                    },
-                ..
-            } => {
-                // Leader stickiness: the RequestVote's term was rightly not adopted.
-                self.node_mut(*node).tentative_term = 0;
             }
             EventKind::Drop { id, .. } => {
                 self.wire.remove(id);
