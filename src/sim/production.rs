@@ -67,7 +67,7 @@ impl Production {
             while t < heal_at {
                 let node = pick(&mut rng);
                 push(t, Action::Pause { node });
-                push(t + rng.range(1 * MS, longest + 1), Action::Resume { node });
+                push(t + rng.range(MS, longest + 1), Action::Resume { node });
                 t += rng.range(mean_gap / 2, mean_gap * 3 / 2 + 1);
             }
         }
