@@ -74,7 +74,10 @@ export function installConsoleApi(page) {
     },
     setBug: (name, on) => act({ type: "bug", name, on }),
     /** PreVote / CheckQuorum on or off: setFeature("pre-vote", true). */
-    setFeature: (name, on) => act({ type: "feature", name, on }),
+    setFeature(name, on) {
+      act({ type: "feature", name, on });
+      page.syncNetwork();
+    },
     features: () => pg().features(),
     /** The leader hands its leadership to node `to` (§3.10). */
     transfer: (to) => act({ type: "transfer", to }),

@@ -485,6 +485,9 @@ function toast(msg) {
 /** Shows the network knobs in force in the form. Read afresh: right after an
  * action the last frame's view is still the old one. */
 function syncNetwork() {
+  const f = store.pg.features();
+  $("f-pre-vote").checked = f.preVote;
+  $("f-check-quorum").checked = f.checkQuorum;
   const n = store.pg.frameView(0, false).network;
   $("n-loss").value = String(+(n.loss * 100).toFixed(2));
   $("n-dup").value = String(+(n.duplicate * 100).toFixed(2));
@@ -523,6 +526,13 @@ function wireControls() {
     if (tryAct({ type: "network", knobs })) toast("Network knobs applied");
     syncNetwork();
   };
+  for (const [id, name] of [
+    ["f-pre-vote", "pre-vote"],
+    ["f-check-quorum", "check-quorum"],
+  ])
+    $(id).onchange = (e) => {
+      if (!tryAct({ type: "feature", name, on: e.target.checked })) e.target.checked = !e.target.checked;
+    };
   $("heal").onclick = () => tryAct({ type: "heal" });
   $("isolate").onclick = () => {
     const l = leaderId();
