@@ -321,6 +321,89 @@ impl Playground {
         self.act(Action::SetBug { bug, on })
     }
 
+    // ----- Production features (PreVote, CheckQuorum, transfer, pauses, drift) -----
+
+    /// Turns a production switch on or off by name: `pre-vote`, `check-quorum`.
+    #[wasm_bindgen(js_name = setFeature)]
+    pub fn set_feature(&mut self, name: String, on: bool) -> Result<(), JsError> {
+        let feature = crate::sim::Feature::from_name(&name).ok_or_else(|| {
+            err(format!(
+                "Unknown feature \"{name}\"; use pre-vote or check-quorum."
+            ))
+        })?;
+        self.act(Action::SetFeature { feature, on })
+    }
+
+    /// Which production switches are on: `{ preVote, checkQuorum }`.
+    pub fn features(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Features {
+            pre_vote: bool,
+            check_quorum: bool,
+        }
+        let raft = &self.world.config().raft;
+        to_js(&Features {
+            pre_vote: raft.pre_vote,
+            check_quorum: raft.check_quorum,
+        })
+    }
+
+    /// The current leader hands its leadership to `to` (§3.10).
+    pub fn transfer(&mut self, to: f64) -> Result<(), JsError> {
+        let to = self.node(to)?;
+        self.act(Action::Transfer { to })
+    }
+
+    /// Pauses a node (GC stop-the-world). Named apart from the page's play/pause.
+    #[wasm_bindgen(js_name = pauseNode)]
+    pub fn pause_node(&mut self, node: f64) -> Result<(), JsError> {
+        let node = self.node(node)?;
+        self.act(Action::Pause { node })
+    }
+
+    #[wasm_bindgen(js_name = resumeNode)]
+    pub fn resume_node(&mut self, node: f64) -> Result<(), JsError> {
+        let node = self.node(node)?;
+        self.act(Action::Resume { node })
+    }
+
+    /// Clock drift: the node's timers run at `rate` × real time (0.25 to 4).
+    #[wasm_bindgen(js_name = setClockRate)]
+    pub fn set_clock_rate(&mut self, node: f64, rate: f64) -> Result<(), JsError> {
+        let node = self.node(node)?;
+        if !rate.is_finite() {
+            return Err(err("A clock rate must be a number, e.g. 1.5."));
+        }
+        let permille = (rate * 1000.0).round().max(0.0) as u64;
+        self.act(Action::SetClockRate { node, permille })
+    }
+
+    /// Each node's state beyond Raft's: `[{ node, paused, backlog, clockRate }]`.
+    #[wasm_bindgen(js_name = nodeFaults)]
+    pub fn node_faults(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct NodeFaults {
+            node: u64,
+            paused: bool,
+            backlog: usize,
+            clock_rate: f64,
+        }
+        let list: Vec<NodeFaults> = self
+            .world
+            .servers()
+            .iter()
+            .map(|s| NodeFaults {
+                node: s.id,
+                paused: s.paused,
+                backlog: s.backlog.len(),
+                clock_rate: s.clock_permille as f64 / 1000.0,
+            })
+            .collect();
+        to_js(&list)
+    }
+
     /// The broken-rule toggles: `[{ name, explanation, on }]`.
     pub fn bugs(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]

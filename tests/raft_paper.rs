@@ -82,6 +82,7 @@ fn rv(
         MessageBody::RequestVote {
             last_log_index,
             last_log_term,
+            transfer: false,
         },
     )
 }
@@ -348,6 +349,7 @@ fn in_role(role: RoleKind) -> Peer {
             p
         }
         RoleKind::Leader => leader(3, 1, &[1, 1], Bugs::none()),
+        RoleKind::Precandidate => unreachable!("PreVote is off in these tests"),
     }
 }
 

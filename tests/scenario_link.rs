@@ -47,6 +47,8 @@ fn golden_config(nodes: usize, seed: u64) -> SimConfig {
             election_timeout_max: 300 * MS,
             heartbeat_interval: 50 * MS,
             max_entries_per_append: 64,
+            pre_vote: false,
+            check_quorum: false,
         },
         network: NetworkConfig {
             latency_min: 5 * MS,
@@ -257,7 +259,8 @@ fn json_round_trips_and_is_validated_like_a_link() {
         Scenario::from_json(&bad),
         Err(ScenarioError::Invalid(_))
     ));
-    let newer = json.replace("\"version\": 1", "\"version\": 2");
+    // Format 2 exists (production features); 3 is from the future.
+    let newer = json.replace("\"version\": 1", "\"version\": 3");
     assert!(matches!(
         Scenario::from_json(&newer),
         Err(ScenarioError::UnsupportedVersion(_))
@@ -289,8 +292,8 @@ fn unknown_versions_and_non_links_are_clear_errors() {
     assert_eq!(err("https://raft.example/play/"), ScenarioError::NotALink);
     assert_eq!(err("#view=3"), ScenarioError::NotALink);
     assert_eq!(err("hello"), ScenarioError::NotALink);
-    let e = err("#s=2.AAAA");
-    assert_eq!(e, ScenarioError::UnsupportedVersion("2".into()));
+    let e = err("#s=3.AAAA");
+    assert_eq!(e, ScenarioError::UnsupportedVersion("3".into()));
     assert!(e.to_string().contains("newer"), "{e}");
     assert!(matches!(
         err("#s=0.AAAA"),

@@ -7,7 +7,7 @@ mod support;
 use raft_playground::kv::Op;
 use raft_playground::raft::Bug;
 use raft_playground::sim::sweep::{SweepConfig, drive, finish_seed, prepare_seed};
-use raft_playground::sim::{Action, Event, MS, SECOND, TraceMode};
+use raft_playground::sim::{Action, Event, MS, SECOND, TraceMode, World};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,6 +103,41 @@ fn violation_trace() -> Vec<u8> {
     sweep_trace(1, &config)
 }
 
+/// A run with the production features: PreVote and CheckQuorum on, a drifting
+/// clock, a transfer to a paused node (abandoned), a pause and resume, and a
+/// leader cut off until CheckQuorum deposes it.
+fn production_trace() -> Vec<u8> {
+    let mut config = raft_playground::sim::SimConfig {
+        seed: 11,
+        ..Default::default()
+    };
+    config.raft.pre_vote = true;
+    config.raft.check_quorum = true;
+    let mut w = World::new(config, TraceMode::Full, 0).unwrap();
+    w.run_until(SECOND);
+    let leader = w.leader().expect("a leader after a second");
+    let other = if leader == 1 { 2 } else { 1 };
+    w.apply(Action::SetClockRate {
+        node: other,
+        permille: 1500,
+    })
+    .unwrap();
+    w.apply(Action::Pause { node: other }).unwrap();
+    w.apply(Action::Transfer { to: other }).unwrap();
+    w.run_until(w.now() + SECOND);
+    w.apply(Action::Resume { node: other }).unwrap();
+    w.run_until(w.now() + 500 * MS);
+    let leader = w.leader().expect("a leader");
+    let rest = (1..=5).filter(|&n| n != leader).collect();
+    w.apply(Action::Partition {
+        groups: vec![vec![leader], rest],
+    })
+    .unwrap();
+    w.run_until(w.now() + SECOND);
+    w.finish();
+    w.trace().text().to_vec()
+}
+
 /// Checks every line; returns the kinds seen.
 fn check_lines(text: &[u8], docs: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
     let text = std::str::from_utf8(text).expect("UTF-8");
@@ -192,6 +227,7 @@ fn every_line_is_documented_json_and_every_documented_kind_occurs() {
     }
     seen.extend(check_lines(&scripted_trace(), &docs));
     seen.extend(check_lines(&violation_trace(), &docs));
+    seen.extend(check_lines(&production_trace(), &docs));
     let reasons = documented_reasons();
     assert!(
         reasons.len() >= 12,

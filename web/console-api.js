@@ -19,6 +19,8 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   write(key, value, node?)  read(key, node?)  del(key, node?)
   drop(messageId)  setNetwork({loss, duplicate, latencyMin, latencyMax})
   setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
+  setFeature("pre-vote"|"check-quorum", on)  features()  transfer(to)
+  pauseNode(id)  resumeNode(id)  clockRate(id, rate)  nodeFaults()
   link()  load(link)  presets()  onAction(fn)  frameStats()`;
 
 /**
@@ -72,6 +74,20 @@ export function installConsoleApi(page) {
       page.syncNetwork();
     },
     setBug: (name, on) => act({ type: "bug", name, on }),
+    /** PreVote / CheckQuorum on or off: setFeature("pre-vote", true). */
+    setFeature(name, on) {
+      act({ type: "feature", name, on });
+      page.syncNetwork();
+    },
+    features: () => pg().features(),
+    /** The leader hands its leadership to node `to` (§3.10). */
+    transfer: (to) => act({ type: "transfer", to }),
+    /** GC stop-the-world of one node (raft.pause() pauses the play loop). */
+    pauseNode: (id) => act({ type: "pauseNode", node: id }),
+    resumeNode: (id) => act({ type: "resumeNode", node: id }),
+    /** Clock drift: node `id`'s timers run at `rate` × real time (0.25–4). */
+    clockRate: (id, rate) => act({ type: "clockRate", node: id, rate }),
+    nodeFaults: () => pg().nodeFaults(),
     bugs: () => pg().bugs(),
     view: () => pg().view(50),
     traceHash: () => pg().traceHash(),

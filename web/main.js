@@ -65,6 +65,12 @@ const ACTIONS = {
   drop: (a) => store.pg.dropMessage(typed(a, "id", "number")),
   network: (a) => store.pg.setNetwork(a.knobs),
   bug: (a) => store.pg.setBug(typed(a, "name", "string"), typed(a, "on", "boolean")),
+  // Production features (issue 11): switches, leadership transfer, GC pauses, clock drift.
+  feature: (a) => store.pg.setFeature(typed(a, "name", "string"), typed(a, "on", "boolean")),
+  transfer: (a) => store.pg.transfer(typed(a, "to", "number")),
+  pauseNode: (a) => store.pg.pauseNode(typed(a, "node", "number")),
+  resumeNode: (a) => store.pg.resumeNode(typed(a, "node", "number")),
+  clockRate: (a) => store.pg.setClockRate(typed(a, "node", "number"), typed(a, "rate", "number")),
 };
 
 /** Field `key` of action `a`, if it is of JavaScript type `type`. */
@@ -477,6 +483,9 @@ function toast(msg) {
 /** Shows the network knobs in force in the form. Read afresh: right after an
  * action the last frame's view is still the old one. */
 function syncNetwork() {
+  const f = store.pg.features();
+  $("f-pre-vote").checked = f.preVote;
+  $("f-check-quorum").checked = f.checkQuorum;
   const n = store.pg.frameView(0, false).network;
   $("n-loss").value = String(+(n.loss * 100).toFixed(2));
   $("n-dup").value = String(+(n.duplicate * 100).toFixed(2));
@@ -515,6 +524,13 @@ function wireControls() {
     if (tryAct({ type: "network", knobs })) toast("Network knobs applied");
     syncNetwork();
   };
+  for (const [id, name] of [
+    ["f-pre-vote", "pre-vote"],
+    ["f-check-quorum", "check-quorum"],
+  ])
+    $(id).onchange = (e) => {
+      if (!tryAct({ type: "feature", name, on: e.target.checked })) e.target.checked = !e.target.checked;
+    };
   $("heal").onclick = () => tryAct({ type: "heal" });
   $("isolate").onclick = () => {
     const l = leaderId();

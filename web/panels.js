@@ -414,11 +414,14 @@ export class Inspector {
     else text(this.title, "Inspector");
   }
 
-  /** Crash / Restart (one button), Force timeout, Write here. */
+  /** Crash / Restart (one button), Force timeout, Write here; Pause / Resume
+   * (one button: a GC stop-the-world) and Transfer here (leadership transfer). */
   nodeButtons() {
     this.btns.power = this.button("Crash", "danger");
     this.btns.timeout = this.button("Force timeout");
     this.btns.write = this.button("Write here");
+    this.btns.gc = this.button("Pause");
+    this.btns.transfer = this.button("Transfer here");
   }
 
   wireNode(n) {
@@ -436,6 +439,15 @@ export class Inspector {
     b.write.onclick = () => this.h.writeTo(n.id);
     b.write.title = "Send the person's next write to this node (W)";
     b.write.setAttribute("aria-keyshortcuts", "W");
+    text(b.gc, n.paused ? "Resume" : "Pause");
+    b.gc.disabled = n.crashed;
+    b.gc.onclick = () => this.h.act({ type: n.paused ? "resumeNode" : "pauseNode", node: n.id });
+    b.gc.title = n.paused
+      ? "Run again: it handles the waiting messages in order, on its old beliefs"
+      : "A GC stop-the-world: it handles nothing, its timers stop, messages to it wait";
+    b.transfer.disabled = n.crashed || n.role === "leader";
+    b.transfer.onclick = () => this.h.act({ type: "transfer", to: n.id });
+    b.transfer.title = "The leader hands its leadership to this node (TimeoutNow, §3.10)";
   }
 
   wireLink(l) {
@@ -476,6 +488,8 @@ export class Inspector {
       ["election timeout", timer],
       ["restarts", n.restarts],
     ]);
+    if (n.paused) fields(this.body, [["paused", `${n.backlog} messages waiting`]]);
+    if (n.clockRate) fields(this.body, [["clock rate", `${n.clockRate}× real time`]]);
     if (n.role === "candidate") fields(this.body, [["votes", n.votes.map((x) => `S${x}`).join(" ")]]);
     if (n.progress.length) {
       const t = html("table", { class: "progress" }, this.body);

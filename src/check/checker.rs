@@ -31,7 +31,10 @@ use crate::event::{
     Address, Event, EventKind, MessageId, MessageKind, Payload, Property, Violation,
 };
 use crate::kv::ClientId;
-use crate::raft::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};
+use crate::raft::{
+    Entry, EntryData, LogIndex, MessageBody, NodeId, RaftMessageKind, RejectReason, RoleKind, Term,
+    Time,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default)]
@@ -47,6 +50,11 @@ struct NodeState {
     /// The highest term of a Raft message delivered to the node (kept across
     /// crashes: adopting it was persisted before the node sent anything).
     heard_term: Term,
+    /// The term of a RequestVote just delivered that the node may ignore
+    /// without adopting it (CheckQuorum's leader stickiness says so with a
+    /// `leader_in_lease` rejection right away); 0 if none. Folded into
+    /// `heard_term` as soon as the node does anything else.
+    tentative_term: Term,
     /// The node's commit index (volatile: 0 after a crash), as judged so far.
     commit: LogIndex,
     /// A `Commit` not judged yet (see [`Checker::observe`]); 0 if none.
@@ -69,6 +77,32 @@ impl NodeState {
     /// just learnt of a higher term persists it before its role event follows).
     fn is_current_leader(&self) -> bool {
         self.role == Some(RoleKind::Leader) && self.hard_term <= self.role_term
+    }
+}
+
+/// Whether a delivered message's term must be adopted by its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Binding {
+    Always,
+    /// A PreVote asks for a term nobody holds yet, and a granted pre-vote
+    /// echoes it: neither is adopted (§9.6).
+    Never,
+    /// A RequestVote not sent for a leadership transfer: a node with
+    /// CheckQuorum ignores it while it hears from its leader.
+    UnlessInLease,
+}
+
+impl Binding {
+    fn of(body: &MessageBody) -> Binding {
+        match body {
+            MessageBody::PreVote { .. } | MessageBody::PreVoteReply { vote_granted: true } => {
+                Binding::Never
+            }
+            MessageBody::RequestVote {
+                transfer: false, ..
+            } => Binding::UnlessInLease,
+            _ => Binding::Always,
+        }
     }
 }
 
@@ -111,7 +145,7 @@ pub struct Checker {
     acked: BTreeSet<(LogIndex, ClientId, u64)>,
     /// Raft messages on the wire: id -> (receiver, term). Removed when delivered
     /// or dropped.
-    wire: BTreeMap<MessageId, (NodeId, Term)>,
+    wire: BTreeMap<MessageId, (NodeId, Term, Binding)>,
     /// The clients' history, judged for linearizability as reads are answered
     /// and at [`Checker::flush`].
     linearizable: LinearizableWatch,
@@ -149,6 +183,20 @@ impl Checker {
         // state, and must not even judge a held-back `Commit` early (a `rejected`
         // event for another node, or at a later time, would otherwise move where
         // a violation lands in the trace).
+        // (One exception, which judges nothing: leader stickiness says the
+        // RequestVote just delivered was rightly not adopted.)
+        if let EventKind::Rejected {
+            node,
+            reason:
+                RejectReason::LeaderInLease {
+                    message: RaftMessageKind::RequestVote,
+                    ..
+                },
+            ..
+        } = &event.kind
+        {
+            self.node_mut(*node).tentative_term = 0;
+        }
         if matches!(event.kind, EventKind::Rejected { .. }) {
             return Vec::new();
         }
@@ -203,7 +251,8 @@ impl Checker {
                     let kind = MessageKind::of_raft(&msg.body).name();
                     self.on_raft_send(&mut out, t, *from, msg.term, kind);
                 }
-                self.wire.insert(*id, (*to, msg.term));
+                self.wire
+                    .insert(*id, (*to, msg.term, Binding::of(&msg.body)));
             }
             EventKind::Duplicate { id, copy, .. } => {
                 if let Some(&sent) = self.wire.get(id) {
@@ -211,9 +260,14 @@ impl Checker {
                 }
             }
             EventKind::Deliver { id } => {
-                if let Some((to, term)) = self.wire.remove(id) {
+                if let Some((to, term, binding)) = self.wire.remove(id) {
                     let ns = self.node_mut(to);
-                    ns.heard_term = ns.heard_term.max(term);
+                    ns.heard_term = ns.heard_term.max(std::mem::take(&mut ns.tentative_term));
+                    match binding {
+                        Binding::Always => ns.heard_term = ns.heard_term.max(term),
+                        Binding::UnlessInLease => ns.tentative_term = term,
+                        Binding::Never => {}
+                    }
                 }
             }
             EventKind::Drop { id, .. } => {
@@ -363,7 +417,9 @@ impl Checker {
         term: Term,
         kind: &str,
     ) {
-        let heard = self.node_mut(node).heard_term;
+        let ns = self.node_mut(node);
+        ns.heard_term = ns.heard_term.max(std::mem::take(&mut ns.tentative_term));
+        let heard = ns.heard_term;
         if term >= heard {
             return;
         }

@@ -92,6 +92,41 @@ pub struct RunArgs {
     /// preset, the preset's length.
     #[arg(long, value_parser = parse_duration)]
     pub until: Option<Time>,
+    #[command(flatten)]
+    pub production: ProductionArgs,
+}
+
+/// The production features (issue 11), each off unless given.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ProductionArgs {
+    /// PreVote (§9.6): ask a majority before raising the term.
+    #[arg(long)]
+    pub pre_vote: bool,
+    /// CheckQuorum: a leader without a majority steps down; followers that hear
+    /// their leader ignore RequestVote (leader stickiness).
+    #[arg(long)]
+    pub check_quorum: bool,
+    /// Swarm only: pause nodes (GC stop-the-world) at times drawn from the seed.
+    #[arg(long)]
+    pub pauses: bool,
+    /// Swarm only: clock drift, node clock rates 0.5×–2× drawn from the seed.
+    #[arg(long)]
+    pub drift: bool,
+    /// Swarm only: leadership transfers at times drawn from the seed.
+    #[arg(long)]
+    pub transfers: bool,
+}
+
+impl ProductionArgs {
+    pub fn production(&self) -> crate::sim::Production {
+        crate::sim::Production {
+            pre_vote: self.pre_vote,
+            check_quorum: self.check_quorum,
+            pauses: self.pauses,
+            drift: self.drift,
+            transfers: self.transfers,
+        }
+    }
 }
 
 /// Flags that a scenario (link or preset) fixes itself.
@@ -129,6 +164,8 @@ pub struct SweepArgs {
     /// Stop at the first violating seed.
     #[arg(long)]
     pub stop_at_first: bool,
+    #[command(flatten)]
+    pub production: ProductionArgs,
 }
 
 #[derive(Clone, Debug, Args)]

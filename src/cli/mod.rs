@@ -91,6 +91,10 @@ fn cmd_run(a: &RunArgs) -> i32 {
         eprintln!("error: {e}");
         return EXIT_USAGE;
     }
+    if let Err(e) = options.check_production() {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
     if let Err(e) = options.sim_config().validate() {
         eprintln!("error: {e}");
         return EXIT_USAGE;
@@ -135,6 +139,13 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
     options.swarm = a.swarm;
     options.shard = a.shard;
     options.stop_at_first = a.stop_at_first;
+    options.production = a.production.production();
+    if !options.production.is_off() && !options.swarm {
+        eprintln!(
+            "error: the production flags (--pre-vote, --check-quorum, --pauses, --drift, --transfers) need --swarm"
+        );
+        return EXIT_USAGE;
+    }
     if let Err(e) = options.sweep_config().sim_config(0).validate() {
         eprintln!("error: {e}");
         return EXIT_USAGE;

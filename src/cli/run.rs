@@ -5,6 +5,7 @@ use crate::event::{DropReason, Event, EventKind, Violation};
 use crate::present::describe::{self, millis};
 use crate::raft::{Bugs, NodeId, RoleKind, Term, Time};
 use crate::scenario::{Scenario, presets};
+use crate::sim::Production;
 use crate::sim::config::{ClientConfig, SimConfig, TraceMode};
 use crate::sim::swarm::SwarmPlan;
 use crate::sim::sweep::{Ended, SweepConfig, drive_mut, finish_seed, prepare_seed_with};
@@ -31,6 +32,8 @@ pub struct RunOptions {
     pub keep_trace: bool,
     /// A scenario to replay (`run LINK` or `run --preset ID`) instead of the flags.
     pub scenario: Option<ScenarioSource>,
+    /// PreVote / CheckQuorum on; pauses, drift, transfers in the swarm's schedule.
+    pub production: Production,
 }
 
 /// A scenario given on the command line, and how it was named (for the summary).
@@ -59,6 +62,7 @@ impl RunOptions {
             faults: args.faults,
             keep_trace: args.trace.is_some(),
             scenario: None,
+            production: args.production.production(),
         }
         .with_until(args.until)
     }
@@ -111,6 +115,7 @@ impl RunOptions {
             faults: Faults::None,
             keep_trace: false,
             scenario: None,
+            production: Production::default(),
         }
     }
 
@@ -146,10 +151,20 @@ impl RunOptions {
 
     /// The swarm plan `--faults swarm` runs (the same as `sweep --swarm` draws).
     pub fn swarm_plan(&self) -> SwarmPlan {
-        SwarmPlan::draw(self.seed, self.bugs, self.duration)
+        SwarmPlan::draw_with(self.seed, self.bugs, self.duration, self.production)
+    }
+
+    /// Production faults are drawn by the swarm only.
+    pub fn check_production(&self) -> Result<(), String> {
+        let p = self.production;
+        if (p.pauses || p.drift || p.transfers) && self.faults != Faults::Swarm {
+            return Err("--pauses, --drift and --transfers need --faults swarm".into());
+        }
+        Ok(())
     }
 
     fn apply_overrides(&self, config: &mut SimConfig) {
+        self.production.apply(&mut config.raft);
         if let Some(loss) = self.loss {
             config.network.loss = loss;
         }
@@ -184,6 +199,7 @@ impl RunOptions {
             for b in self.bugs.enabled() {
                 let _ = write!(s, " --bug {}", b.name());
             }
+            s.push_str(&production_flags(self.production));
             return s;
         }
         let mut s = format!(
@@ -215,6 +231,7 @@ impl RunOptions {
         for b in self.bugs.enabled() {
             let _ = write!(s, " --bug {}", b.name());
         }
+        s.push_str(&production_flags(self.production));
         s
     }
 }
@@ -228,6 +245,23 @@ pub fn sweep_config(nodes: usize, bugs: Bugs, duration: Time) -> SweepConfig {
         duration,
         ..SweepConfig::default()
     }
+}
+
+/// The command-line flags that turn `p` on (empty when off).
+pub fn production_flags(p: Production) -> String {
+    let mut s = String::new();
+    for (on, flag) in [
+        (p.pre_vote, " --pre-vote"),
+        (p.check_quorum, " --check-quorum"),
+        (p.pauses, " --pauses"),
+        (p.drift, " --drift"),
+        (p.transfers, " --transfers"),
+    ] {
+        if on {
+            s.push_str(flag);
+        }
+    }
+    s
 }
 
 /// Counts gathered from the event stream of a run.
@@ -260,6 +294,12 @@ pub struct RunStats {
     pub cuts: u64,
     pub heals: u64,
     pub forced_timeouts: u64,
+    /// Leaders that stepped down for want of a quorum (CheckQuorum).
+    pub quorum_losses: u64,
+    /// Leadership transfers started.
+    pub transfers: u64,
+    /// Nodes paused (GC stop-the-world).
+    pub pauses: u64,
     /// Inputs a node refused or ignored (`rejected` events; not in `events`).
     pub rejections: u64,
 }
@@ -292,7 +332,7 @@ impl RunStats {
                         names.push(*node);
                     }
                 }
-                RoleKind::Follower => {}
+                RoleKind::Follower | RoleKind::Precandidate => {}
             },
             EventKind::Commit { index, .. } => self.commit_index = self.commit_index.max(*index),
             EventKind::Apply { .. } => self.applied += 1,
@@ -307,8 +347,14 @@ impl RunStats {
             EventKind::Cut { .. } => self.cuts += 1,
             EventKind::Heal => self.heals += 1,
             EventKind::ForceTimeout { .. } => self.forced_timeouts += 1,
+            EventKind::QuorumLost { .. } => self.quorum_losses += 1,
+            EventKind::TransferStart { .. } => self.transfers += 1,
+            EventKind::Pause { .. } => self.pauses += 1,
             EventKind::LogAppend { .. }
             | EventKind::HardState { .. }
+            | EventKind::TransferAbort { .. }
+            | EventKind::Resume { .. }
+            | EventKind::ClockRate { .. }
             | EventKind::Setting { .. }
             | EventKind::Rejected { .. }
             | EventKind::Violation(_) => {}
@@ -502,6 +548,13 @@ impl RunReport {
             s.leaders.len()
         );
         let _ = writeln!(w, "  leaders:     {}", leaders_line(&s.leaders));
+        if s.quorum_losses + s.transfers + s.pauses > 0 {
+            let _ = writeln!(
+                w,
+                "  production:  {} quorum losses, {} transfers, {} pauses",
+                s.quorum_losses, s.transfers, s.pauses
+            );
+        }
         let _ = writeln!(
             w,
             "  commits:     highest commit index {}, {} entries applied across nodes, {} log truncations",

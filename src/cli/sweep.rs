@@ -5,8 +5,9 @@ use crate::cli::args::Faults;
 use crate::cli::run::{RunOptions, sweep_config};
 use crate::present::describe;
 use crate::raft::{Bugs, Time};
+use crate::sim::Production;
 use crate::sim::config::TraceMode;
-use crate::sim::swarm::run_swarm_seed;
+use crate::sim::swarm::{SwarmPlan, run_swarm_plan, run_swarm_seed};
 use crate::sim::sweep::{SeedOutcome, SweepConfig, run_seed_with};
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
@@ -29,6 +30,8 @@ pub struct SweepOptions {
     pub swarm: bool,
     /// Run only this shard's seeds: `(k, n)` takes every seed `s` with `s % n == k - 1`.
     pub shard: Option<(u64, u64)>,
+    /// Production features (swarm only): switches on, faults drawn from the seed.
+    pub production: Production,
 }
 
 impl SweepOptions {
@@ -42,6 +45,7 @@ impl SweepOptions {
             stop_at_first: false,
             swarm: false,
             shard: None,
+            production: Production::default(),
         }
     }
 
@@ -53,6 +57,7 @@ impl SweepOptions {
     pub fn reproduce(&self, seed: u64) -> String {
         let mut o = RunOptions::new(seed, self.nodes, self.duration);
         o.bugs = self.bugs;
+        o.production = self.production;
         o.faults = if self.swarm {
             Faults::Swarm
         } else {
@@ -73,7 +78,10 @@ impl SweepOptions {
 
     /// Runs one seed as this sweep does.
     pub fn run_seed(&self, config: &SweepConfig, seed: u64) -> SeedOutcome {
-        if self.swarm {
+        if self.swarm && !self.production.is_off() {
+            let plan = SwarmPlan::draw_with(seed, self.bugs, self.duration, self.production);
+            run_swarm_plan(plan, TraceMode::Off, true)
+        } else if self.swarm {
             run_swarm_seed(seed, self.bugs, self.duration, TraceMode::Off, true)
         } else {
             run_seed_with(config, seed, TraceMode::Off, true)

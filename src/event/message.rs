@@ -77,11 +77,16 @@ pub enum MessageKind {
     AppendEntriesReply = 4,
     ClientRequest = 5,
     ClientReply = 6,
+    /// PreVote (§9.6) and its reply.
+    PreVote = 7,
+    PreVoteReply = 8,
+    /// A transferring leader's "stand now" (§3.10).
+    TimeoutNow = 9,
 }
 
 impl MessageKind {
     /// Every kind, in code order.
-    pub const ALL: [MessageKind; 7] = [
+    pub const ALL: [MessageKind; 10] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
@@ -89,6 +94,9 @@ impl MessageKind {
         MessageKind::AppendEntriesReply,
         MessageKind::ClientRequest,
         MessageKind::ClientReply,
+        MessageKind::PreVote,
+        MessageKind::PreVoteReply,
+        MessageKind::TimeoutNow,
     ];
 
     /// The name, as the view, the message texts and JavaScript spell it (the
@@ -102,6 +110,9 @@ impl MessageKind {
             MessageKind::AppendEntriesReply => "AppendEntriesReply",
             MessageKind::ClientRequest => "ClientRequest",
             MessageKind::ClientReply => "ClientReply",
+            MessageKind::PreVote => "PreVote",
+            MessageKind::PreVoteReply => "PreVoteReply",
+            MessageKind::TimeoutNow => "TimeoutNow",
         }
     }
 
@@ -118,6 +129,8 @@ impl MessageKind {
                 | MessageKind::AppendEntries
                 | MessageKind::Heartbeat
                 | MessageKind::ClientRequest
+                | MessageKind::PreVote
+                | MessageKind::TimeoutNow
         )
     }
 
@@ -131,6 +144,9 @@ impl MessageKind {
             }
             MessageBody::AppendEntries { .. } => MessageKind::AppendEntries,
             MessageBody::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
+            MessageBody::PreVote { .. } => MessageKind::PreVote,
+            MessageBody::PreVoteReply { .. } => MessageKind::PreVoteReply,
+            MessageBody::TimeoutNow => MessageKind::TimeoutNow,
         }
     }
 }
@@ -161,9 +177,13 @@ impl Payload {
         let (kind, term, success) = match self {
             Payload::Raft(m) => {
                 let success = match &m.body {
-                    MessageBody::RequestVoteReply { vote_granted } => Some(*vote_granted),
+                    MessageBody::RequestVoteReply { vote_granted }
+                    | MessageBody::PreVoteReply { vote_granted } => Some(*vote_granted),
                     MessageBody::AppendEntriesReply { success, .. } => Some(*success),
-                    MessageBody::RequestVote { .. } | MessageBody::AppendEntries { .. } => None,
+                    MessageBody::RequestVote { .. }
+                    | MessageBody::AppendEntries { .. }
+                    | MessageBody::PreVote { .. }
+                    | MessageBody::TimeoutNow => None,
                 };
                 (MessageKind::of_raft(&m.body), Some(m.term), success)
             }
@@ -214,7 +234,13 @@ mod tests {
             MessageBody::RequestVote {
                 last_log_index: 0,
                 last_log_term: 0,
+                transfer: false,
             },
+            MessageBody::PreVote {
+                last_log_index: 0,
+                last_log_term: 0,
+            },
+            MessageBody::TimeoutNow,
             MessageBody::RequestVoteReply { vote_granted: true },
             MessageBody::AppendEntries {
                 prev_log_index: 0,

@@ -145,6 +145,39 @@ pub enum EventKind {
     ForceTimeout {
         node: NodeId,
     },
+    /// CheckQuorum: the leader heard from only `heard_from` (itself not
+    /// included) in the last election timeout, not a majority, and steps down.
+    QuorumLost {
+        node: NodeId,
+        heard_from: Vec<NodeId>,
+    },
+    /// Leader `node` began handing its leadership to `to` (§3.10).
+    TransferStart {
+        node: NodeId,
+        to: NodeId,
+    },
+    /// The transfer to `to` did not complete within an election timeout.
+    TransferAbort {
+        node: NodeId,
+        to: NodeId,
+    },
+    /// The node is paused (a garbage-collection stop-the-world): it handles
+    /// nothing and its timers do not fire; messages to it wait.
+    Pause {
+        node: NodeId,
+    },
+    /// The paused node runs again; `backlog` messages waited for it, which it
+    /// now handles in arrival order.
+    Resume {
+        node: NodeId,
+        backlog: u64,
+    },
+    /// The node's clock now runs at `permille` thousandths of real time
+    /// (clock drift: 2000 = its timers run out twice as fast).
+    ClockRate {
+        node: NodeId,
+        permille: u64,
+    },
     /// A network knob or a broken-rule toggle changed; `detail` says which and to what.
     Setting {
         detail: String,
@@ -179,6 +212,9 @@ impl EventKind {
                 index: commit_index,
             },
             NodeEvent::Rejected { from, reason } => EventKind::Rejected { node, from, reason },
+            NodeEvent::QuorumLost { heard_from } => EventKind::QuorumLost { node, heard_from },
+            NodeEvent::TransferStarted { to } => EventKind::TransferStart { node, to },
+            NodeEvent::TransferAborted { to } => EventKind::TransferAbort { node, to },
         }
     }
 }

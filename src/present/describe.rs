@@ -19,10 +19,27 @@ pub fn message(p: &Payload) -> String {
                 MessageBody::RequestVote {
                     last_log_index,
                     last_log_term,
-                } => format!("{head}\nlastLogIndex {last_log_index}\nlastLogTerm {last_log_term}"),
-                MessageBody::RequestVoteReply { vote_granted } => {
+                    transfer,
+                } => {
+                    let mut d = format!(
+                        "{head}\nlastLogIndex {last_log_index}\nlastLogTerm {last_log_term}"
+                    );
+                    if *transfer {
+                        d.push_str("\ntransfer true (leader stickiness does not apply)");
+                    }
+                    d
+                }
+                MessageBody::PreVote {
+                    last_log_index,
+                    last_log_term,
+                } => format!(
+                    "{head} (asked for, not adopted)\nlastLogIndex {last_log_index}\nlastLogTerm {last_log_term}"
+                ),
+                MessageBody::RequestVoteReply { vote_granted }
+                | MessageBody::PreVoteReply { vote_granted } => {
                     format!("{head}\nvoteGranted {vote_granted}")
                 }
+                MessageBody::TimeoutNow => format!("{head}\nstart an election now"),
                 MessageBody::AppendEntries {
                     prev_log_index,
                     prev_log_term,
@@ -232,6 +249,48 @@ pub fn event(kind: &EventKind) -> EventLine {
             vec![*node],
         ),
         EventKind::Setting { detail } => ("setting", detail.clone(), vec![]),
+        EventKind::QuorumLost { node, heard_from } => (
+            "quorum_lost",
+            format!(
+                "node {node} steps down: in the last election timeout it heard from {} of its peers, not a majority (CheckQuorum)",
+                heard_from.len()
+            ),
+            vec![*node],
+        ),
+        EventKind::TransferStart { node, to } => (
+            "transfer_start",
+            format!("node {node} hands its leadership to node {to}: no new commands until then"),
+            vec![*node, *to],
+        ),
+        EventKind::TransferAbort { node, to } => (
+            "transfer_abort",
+            format!(
+                "node {node} gives up handing its leadership to node {to} (an election timeout passed) and takes commands again"
+            ),
+            vec![*node, *to],
+        ),
+        EventKind::Pause { node } => (
+            "pause",
+            format!(
+                "node {node} paused (a GC stop-the-world): it handles nothing, its timers stop, messages to it wait"
+            ),
+            vec![*node],
+        ),
+        EventKind::Resume { node, backlog } => (
+            "resume",
+            format!(
+                "node {node} resumed with {backlog} waiting messages, handled now in order on its old beliefs"
+            ),
+            vec![*node],
+        ),
+        EventKind::ClockRate { node, permille } => (
+            "clock_rate",
+            format!(
+                "node {node}'s clock now runs at {}× real time",
+                rate(*permille)
+            ),
+            vec![*node],
+        ),
         EventKind::Rejected { node, from, reason } => (
             "rejected",
             rejection(*node, *from, reason),
@@ -261,6 +320,12 @@ pub fn violation(v: &Violation) -> String {
         let _ = write!(at, ", term {t}");
     }
     format!("{} ({at}): {}", v.property.name(), v.explanation)
+}
+
+/// A clock rate in thousandths as a factor: 1500 → "1.5", 1000 → "1".
+pub fn rate(permille: u64) -> String {
+    let text = format!("{}.{:03}", permille / 1000, permille % 1000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// "S3" for node 3: the name the page's ring shows.
@@ -317,6 +382,7 @@ fn a_role(role: RoleKind) -> &'static str {
         RoleKind::Follower => "a follower",
         RoleKind::Candidate => "a candidate",
         RoleKind::Leader => "the leader",
+        RoleKind::Precandidate => "a pre-candidate",
     }
 }
 
@@ -375,6 +441,32 @@ pub fn reject_reason(node: NodeId, reason: &RejectReason) -> String {
         } => format!(
             "BROKEN RULE: its term {term} is newer than ours ({current_term}) and should have made us step down"
         ),
+        RejectReason::LeaderInLease { term, leader, .. } => format!(
+            "heard from the leader {} within the minimum election timeout, so no election for term {term}",
+            server(*leader)
+        ),
+        RejectReason::PreVoteLogNotUpToDate {
+            last_log_term,
+            last_log_index,
+            our_last_term,
+            our_last_index,
+        } => format!(
+            "pre-candidate's log not up to date (last entry term {last_log_term} index {last_log_index} vs ours term {our_last_term} index {our_last_index})"
+        ),
+        RejectReason::TransferInProgress { to, .. } => format!(
+            "handing leadership to {}, taking no new commands meanwhile",
+            server(*to)
+        ),
+        RejectReason::CannotTransfer { to, role } if *to == node => format!(
+            "cannot transfer leadership to itself (it is {})",
+            a_role(*role)
+        ),
+        RejectReason::CannotTransfer { role, .. } => {
+            format!(
+                "only the leader can transfer leadership (it is {})",
+                a_role(*role)
+            )
+        }
     }
 }
 
@@ -391,6 +483,12 @@ pub fn rejection(node: NodeId, from: Option<NodeId>, reason: &RejectReason) -> S
             format!("client {client}'s request #{seq}")
         }
         (RejectReason::LeaderHasNoElectionTimer, _) => "the forced election timeout".to_string(),
+        (RejectReason::TransferInProgress { client, seq, .. }, _) => {
+            format!("client {client}'s request #{seq}")
+        }
+        (RejectReason::CannotTransfer { to, .. }, _) => {
+            format!("a leadership transfer to {}", server(*to))
+        }
         (_, Some(kind)) => match from {
             Some(f) => format!("{}'s {}", server(f), kind.name()),
             None => format!("a {}", kind.name()),

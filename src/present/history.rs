@@ -89,7 +89,13 @@ impl Family {
             | EventKind::Cut { .. }
             | EventKind::Heal
             | EventKind::ForceTimeout { .. }
+            | EventKind::Pause { .. }
+            | EventKind::Resume { .. }
+            | EventKind::ClockRate { .. }
             | EventKind::Setting { .. } => Family::Faults,
+            EventKind::QuorumLost { .. }
+            | EventKind::TransferStart { .. }
+            | EventKind::TransferAbort { .. } => Family::Elections,
             EventKind::Rejected { .. } => Family::Rejections,
             EventKind::Violation(_) => Family::Violations,
         }

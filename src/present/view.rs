@@ -56,6 +56,28 @@ pub struct NodeView {
     /// A 32-bit fingerprint of the log's terms: it changes whenever the log
     /// does, so a page can skip fetching and redrawing an unchanged log.
     pub log_sig: u32,
+    /// Paused (GC stop-the-world), with `backlog` messages waiting. Absent
+    /// from JSON when not paused.
+    #[serde(skip_serializing_if = "is_false")]
+    pub paused: bool,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub backlog: usize,
+    /// Clock drift: the node's clock rate (× real time). Absent when exactly 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_rate: Option<f64>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The node's clock rate, when it drifts.
+fn clock_rate(s: &Server) -> Option<f64> {
+    (s.clock_permille != 1000).then(|| s.clock_permille as f64 / 1000.0)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -331,10 +353,15 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
             restarts: s.restarts,
             log_length: s.disk.log.last_index(),
             log_sig: log_sig(s.disk.log.entries()),
+            paused: false,
+            backlog: 0,
+            clock_rate: clock_rate(s),
         };
     };
     let (votes, progress) = match node.role() {
-        Role::Candidate { votes } => (votes.iter().copied().collect(), Vec::new()),
+        Role::Candidate { votes } | Role::Precandidate { votes } => {
+            (votes.iter().copied().collect(), Vec::new())
+        }
         Role::Leader { progress, .. } => (
             Vec::new(),
             progress
@@ -366,6 +393,9 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
         restarts: s.restarts,
         log_length: node.log().last_index(),
         log_sig: log_sig(node.log().entries()),
+        paused: s.paused,
+        backlog: s.backlog.len(),
+        clock_rate: clock_rate(s),
     }
 }
 

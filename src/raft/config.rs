@@ -14,6 +14,22 @@ pub struct Config {
     pub heartbeat_interval: Time,
     /// At most this many entries in one AppendEntries (at least 1).
     pub max_entries_per_append: usize,
+    /// PreVote (dissertation §9.6): a node whose election timer fires first asks
+    /// its peers whether they would vote for it in the next term, and raises its
+    /// term only once a majority would. Off by default.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pre_vote: bool,
+    /// CheckQuorum (§6.2): a leader that has not heard from a majority within an
+    /// election timeout steps down; and a follower that heard from its leader
+    /// within the minimum election timeout ignores RequestVote (leader
+    /// stickiness, §4.2.3), unless the election was started by a leadership
+    /// transfer. Off by default.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub check_quorum: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for Config {
@@ -23,6 +39,8 @@ impl Default for Config {
             election_timeout_max: 300_000,
             heartbeat_interval: 50_000,
             max_entries_per_append: 64,
+            pre_vote: false,
+            check_quorum: false,
         }
     }
 }

@@ -18,6 +18,11 @@ pub enum MessageBody {
     RequestVote {
         last_log_index: LogIndex,
         last_log_term: Term,
+        /// Sent by a leadership transfer's target (after TimeoutNow, §3.10): the
+        /// vote is granted even by a follower that heard from its leader recently
+        /// (CheckQuorum's leader stickiness). Absent from JSON when false.
+        #[serde(default, skip_serializing_if = "is_false")]
+        transfer: bool,
     },
     RequestVoteReply {
         vote_granted: bool,
@@ -28,6 +33,20 @@ pub enum MessageBody {
         entries: Vec<Entry>,
         leader_commit: LogIndex,
     },
+    /// PreVote (§9.6): "would you vote for me?" The message's term is the one the
+    /// pre-candidate would stand in (its term + 1); nobody adopts it.
+    PreVote {
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    },
+    /// The answer to a PreVote. Granted: the message carries the asked-for term,
+    /// which the pre-candidate does not adopt. Refused: the refuser's own term.
+    PreVoteReply {
+        vote_granted: bool,
+    },
+    /// A leader transferring its leadership (§3.10) tells the target to start an
+    /// election at once.
+    TimeoutNow,
     AppendEntriesReply {
         success: bool,
         /// On success: `prev_log_index + entries.len()` of the request being answered,
@@ -60,7 +79,14 @@ impl MessageBody {
     pub fn is_request(&self) -> bool {
         matches!(
             self,
-            MessageBody::RequestVote { .. } | MessageBody::AppendEntries { .. }
+            MessageBody::RequestVote { .. }
+                | MessageBody::AppendEntries { .. }
+                | MessageBody::PreVote { .. }
+                | MessageBody::TimeoutNow
         )
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }

@@ -18,7 +18,7 @@ pub use bugs::{Bug, Bugs};
 pub use config::Config;
 pub use log::Log;
 pub use message::{ConflictHint, Message, MessageBody};
-pub use node::{Node, PersistentState, Progress, ProposeError, Role, Votes};
+pub use node::{Node, PersistentState, Progress, ProposeError, Role, Transfer, Votes};
 pub use ready::{NodeEvent, PersistOp, Ready};
 pub use reject::{RaftMessageKind, RejectReason};
 pub use types::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};

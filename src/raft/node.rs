@@ -63,7 +63,29 @@ pub enum Role {
         /// One entry per other member, in id order.
         progress: BTreeMap<NodeId, Progress>,
         heartbeat_deadline: Time,
+        /// CheckQuorum: the peers heard from (any message of our term) since
+        /// `quorum_deadline` was last set.
+        heard_from: Votes,
+        /// CheckQuorum: when the leader next counts `heard_from` (one minimum
+        /// election timeout after the last count). Ignored unless CheckQuorum is on.
+        quorum_deadline: Time,
+        /// A leadership transfer under way (§3.10), if any.
+        transfer: Option<Transfer>,
     },
+    /// PreVote (§9.6): the election timer fired and the node asks whether a
+    /// majority would vote for it in `current_term + 1`; its term is unchanged.
+    Precandidate {
+        /// Who would grant a vote (self included).
+        votes: Votes,
+    },
+}
+
+/// A leader handing its leadership to `to` (§3.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transfer {
+    pub to: NodeId,
+    /// The transfer is abandoned if the leader still leads then.
+    pub deadline: Time,
 }
 
 /// A candidate's granted votes: node ids in id order, each once. A sorted Vec,
@@ -75,6 +97,10 @@ pub struct Votes(Vec<NodeId>);
 impl Votes {
     fn of(id: NodeId) -> Self {
         Votes(vec![id])
+    }
+
+    fn none() -> Self {
+        Votes(Vec::new())
     }
 
     /// Adds `id`, unless it voted already.
@@ -103,6 +129,8 @@ impl Votes {
 pub enum ProposeError {
     /// Only the leader appends client commands; try the hinted node if any.
     NotLeader { leader_hint: Option<NodeId> },
+    /// The leader is handing its leadership to `to` (§3.10); try there soon.
+    Transferring { to: NodeId },
 }
 
 #[derive(Clone, Debug)]
@@ -127,6 +155,14 @@ pub struct Node {
     role: Role,
     /// When a follower or candidate gives up on the leader and stands for election.
     election_deadline: Time,
+    /// When a follower last heard from the leader of its current term (None
+    /// since the term began): PreVote and leader stickiness ask whether that
+    /// was within the minimum election timeout.
+    leader_contact: Option<Time>,
+    /// How fast this node's clock runs, in thousandths of real time (1000 =
+    /// exact; 2000 = its timers run out twice as fast). Volatile: the simulator
+    /// sets it again after a restart.
+    clock_permille: u64,
 
     ready: Ready,
 }
@@ -189,6 +225,8 @@ impl Node {
             last_applied: 0,
             role: Role::Follower { leader: None },
             election_deadline: 0,
+            leader_contact: None,
+            clock_permille: 1000,
             ready: Ready::default(),
         };
         node.reset_election_timer(now);
@@ -205,6 +243,40 @@ impl Node {
             return;
         }
         let kind = RaftMessageKind::of(&msg.body);
+        // Messages that must not make us adopt their higher term.
+        match msg.body {
+            MessageBody::PreVote {
+                last_log_index,
+                last_log_term,
+            } => {
+                return self.handle_pre_vote(
+                    now,
+                    msg.from,
+                    msg.term,
+                    last_log_index,
+                    last_log_term,
+                );
+            }
+            MessageBody::PreVoteReply { vote_granted: true } if msg.term > self.current_term => {
+                return self.handle_pre_vote_grant(now, msg.from, msg.term);
+            }
+            MessageBody::RequestVote {
+                transfer: false, ..
+            } if msg.term > self.current_term && self.config.check_quorum => {
+                if let Some(leader) = self.leader_in_lease(now) {
+                    // Leader stickiness: a working leader needs no election; the
+                    // candidate's higher term is not adopted either.
+                    let term = msg.term;
+                    let reason = RejectReason::LeaderInLease {
+                        message: kind,
+                        term,
+                        leader,
+                    };
+                    return self.reject(Some(msg.from), reason);
+                }
+            }
+            _ => {}
+        }
         // Terms are the real clock: a higher term in any request or reply makes us
         // adopt it and become a follower before we look at the message.
         if msg.term > self.current_term {
@@ -255,11 +327,18 @@ impl Node {
             return;
         }
         // From here on, msg.term == current_term.
+        if let Role::Leader { heard_from, .. } = &mut self.role {
+            heard_from.insert(msg.from); // CheckQuorum: this peer is alive
+        }
         match msg.body {
             MessageBody::RequestVote {
                 last_log_index,
                 last_log_term,
+                ..
             } => self.handle_request_vote(now, msg.from, last_log_index, last_log_term),
+            // A refusal of our term (a granted one was handled above): nothing to count.
+            MessageBody::PreVoteReply { .. } | MessageBody::PreVote { .. } => {}
+            MessageBody::TimeoutNow => self.handle_timeout_now(now, msg.from),
             MessageBody::RequestVoteReply { vote_granted } => {
                 self.handle_vote_reply(now, msg.from, vote_granted)
             }
@@ -290,21 +369,67 @@ impl Node {
     /// Lets time pass: fires the election timeout or the heartbeat when due.
     /// Call it at (or after) [`Node::next_deadline`].
     pub fn tick(&mut self, now: Time) {
-        match &mut self.role {
-            Role::Leader {
-                heartbeat_deadline, ..
-            } => {
-                if now >= *heartbeat_deadline {
-                    *heartbeat_deadline = now + self.config.heartbeat_interval;
-                    self.broadcast_append_entries();
-                }
+        if !matches!(self.role, Role::Leader { .. }) {
+            if now >= self.election_deadline {
+                self.campaign(now);
             }
-            Role::Follower { .. } | Role::Candidate { .. } => {
-                if now >= self.election_deadline {
-                    self.start_election(now);
-                }
-            }
+            return;
         }
+        self.expire_transfer(now);
+        if self.config.check_quorum && !self.check_quorum(now) {
+            return; // stepped down
+        }
+        let interval = self.local(self.config.heartbeat_interval);
+        if let Role::Leader {
+            heartbeat_deadline, ..
+        } = &mut self.role
+            && now >= *heartbeat_deadline
+        {
+            *heartbeat_deadline = now + interval;
+            self.broadcast_append_entries();
+        }
+    }
+
+    /// §3.10: a transfer whose target has not taken over within an election
+    /// timeout is abandoned, and the leader takes commands again.
+    fn expire_transfer(&mut self, now: Time) {
+        if let Role::Leader { transfer, .. } = &mut self.role
+            && let Some(t) = *transfer
+            && now >= t.deadline
+        {
+            *transfer = None;
+            self.ready
+                .events
+                .push(NodeEvent::TransferAborted { to: t.to });
+        }
+    }
+
+    /// CheckQuorum: once per minimum election timeout the leader counts the
+    /// peers it heard from; without a majority (itself included) it steps down.
+    /// Returns whether it still leads.
+    fn check_quorum(&mut self, now: Time) -> bool {
+        let period = self.local(self.config.election_timeout_min);
+        let Role::Leader {
+            heard_from,
+            quorum_deadline,
+            ..
+        } = &mut self.role
+        else {
+            return false;
+        };
+        if now < *quorum_deadline {
+            return true;
+        }
+        let heard = std::mem::replace(heard_from, Votes::none());
+        *quorum_deadline = now + period;
+        if self.is_majority(1 + heard.len()) {
+            return true;
+        }
+        self.ready.events.push(NodeEvent::QuorumLost {
+            heard_from: heard.0,
+        });
+        self.become_follower(now, self.current_term, None);
+        false
     }
 
     /// Makes the election timeout fire now (the playground's "force timeout").
@@ -313,7 +438,36 @@ impl Node {
         if matches!(self.role, Role::Leader { .. }) {
             self.reject(None, RejectReason::LeaderHasNoElectionTimer);
         } else {
-            self.start_election(now);
+            self.campaign(now);
+        }
+    }
+
+    /// Hands leadership to `to` (§3.10): stop taking commands, bring `to` up to
+    /// date, then send it TimeoutNow. Abandoned after an election timeout.
+    /// Refused (with a `Rejected` event) unless this node leads and `to` is
+    /// another member.
+    pub fn transfer_leadership(&mut self, now: Time, to: NodeId) {
+        if !self.members.contains(&to) {
+            return self.reject(None, RejectReason::Misaddressed { to });
+        }
+        let deadline = now + self.local(self.config.election_timeout_min);
+        let role = self.role_kind();
+        let Role::Leader {
+            progress, transfer, ..
+        } = &mut self.role
+        else {
+            return self.reject(None, RejectReason::CannotTransfer { to, role });
+        };
+        if to == self.id {
+            return self.reject(None, RejectReason::CannotTransfer { to, role });
+        }
+        *transfer = Some(Transfer { to, deadline });
+        let caught_up = progress[&to].match_index == self.log.last_index();
+        self.ready.events.push(NodeEvent::TransferStarted { to });
+        if caught_up {
+            self.send(to, MessageBody::TimeoutNow);
+        } else {
+            self.send_append_entries(to);
         }
     }
 
@@ -321,6 +475,18 @@ impl Node {
     /// The command is committed only once an entry of this term at or after it is
     /// on a majority; being appended here acknowledges nothing.
     pub fn propose(&mut self, _now: Time, command: Command) -> Result<LogIndex, ProposeError> {
+        if let Role::Leader {
+            transfer: Some(t), ..
+        } = self.role
+        {
+            let reason = RejectReason::TransferInProgress {
+                client: command.client,
+                seq: command.seq,
+                to: t.to,
+            };
+            self.reject(None, reason);
+            return Err(ProposeError::Transferring { to: t.to });
+        }
         if !matches!(self.role, Role::Leader { .. }) {
             let leader_hint = self.leader_hint();
             let reason = RejectReason::NotLeader {
@@ -344,7 +510,125 @@ impl Node {
 
     // ----- Elections ----------------------------------------------------------
 
-    fn start_election(&mut self, now: Time) {
+    /// The election timer fired (or was forced): with PreVote, ask first;
+    /// otherwise stand at once.
+    fn campaign(&mut self, now: Time) {
+        if self.config.pre_vote {
+            self.start_pre_vote(now);
+        } else {
+            self.start_election(now, false);
+        }
+    }
+
+    /// §9.6: ask every peer whether it would vote for us in the next term,
+    /// changing nothing that persists.
+    fn start_pre_vote(&mut self, now: Time) {
+        self.set_role(Role::Precandidate {
+            votes: Votes::of(self.id),
+        });
+        self.reset_election_timer(now);
+        if self.is_majority(1) {
+            return self.start_election(now, false);
+        }
+        let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        let term = self.current_term + 1;
+        for peer in self.peers() {
+            let body = MessageBody::PreVote {
+                last_log_index,
+                last_log_term,
+            };
+            self.send_in_term(peer, term, body);
+        }
+    }
+
+    /// A PreVote for `term`: granted if that term is newer than ours, the
+    /// candidate's log is at least as up to date, and we have not heard from a
+    /// leader within the minimum election timeout. Changes nothing here.
+    fn handle_pre_vote(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        term: Term,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    ) {
+        let current_term = self.current_term;
+        let refusal = if term <= current_term {
+            Some(RejectReason::StaleTerm {
+                message: RaftMessageKind::PreVote,
+                term,
+                current_term,
+            })
+        } else if let Some(leader) = self.leader_in_lease(now) {
+            Some(RejectReason::LeaderInLease {
+                message: RaftMessageKind::PreVote,
+                term,
+                leader,
+            })
+        } else if !self.log.is_up_to_date(last_log_index, last_log_term) {
+            Some(RejectReason::PreVoteLogNotUpToDate {
+                last_log_term,
+                last_log_index,
+                our_last_term: self.log.last_term(),
+                our_last_index: self.log.last_index(),
+            })
+        } else {
+            None
+        };
+        let vote_granted = refusal.is_none();
+        // Granted: the asked-for term, which the pre-candidate will not adopt.
+        // Refused: ours, which it adopts if it is newer than its own.
+        let reply_term = if vote_granted { term } else { current_term };
+        if let Some(reason) = refusal {
+            self.reject(Some(from), reason);
+        }
+        self.send_in_term(from, reply_term, MessageBody::PreVoteReply { vote_granted });
+    }
+
+    /// A granted pre-vote for `term`: counts if we are still asking for exactly
+    /// that term; a majority starts the real election.
+    fn handle_pre_vote_grant(&mut self, now: Time, voter: NodeId, term: Term) {
+        let asking = term == self.current_term + 1;
+        let Role::Precandidate { votes } = &mut self.role else {
+            let kind = RaftMessageKind::PreVoteReply;
+            return self.reject_for_role(voter, kind, RoleKind::Precandidate);
+        };
+        if !asking {
+            return;
+        }
+        votes.insert(voter);
+        let count = votes.len();
+        if self.is_majority(count) {
+            self.start_election(now, false);
+        }
+    }
+
+    /// The leader of our term hands us its leadership (§3.10): stand now, with
+    /// no PreVote, in an election that leader stickiness lets through.
+    fn handle_timeout_now(&mut self, now: Time, leader: NodeId) {
+        if matches!(self.role, Role::Leader { .. }) {
+            let term = self.current_term;
+            return self.reject(Some(leader), RejectReason::RivalLeader { term });
+        }
+        self.start_election(now, true);
+    }
+
+    /// The leader this follower heard from within the minimum election timeout
+    /// (by its own clock), if any; a leader counts itself.
+    fn leader_in_lease(&self, now: Time) -> Option<NodeId> {
+        match self.role {
+            Role::Leader { .. } => Some(self.id),
+            Role::Follower {
+                leader: Some(leader),
+            } => self
+                .leader_contact
+                .filter(|&at| now < at + self.local(self.config.election_timeout_min))
+                .map(|_| leader),
+            _ => None,
+        }
+    }
+
+    fn start_election(&mut self, now: Time, transfer: bool) {
         self.current_term += 1;
         self.voted_for = Some(self.id);
         self.persist_hard_state();
@@ -363,6 +647,7 @@ impl Node {
                 MessageBody::RequestVote {
                     last_log_index,
                     last_log_term,
+                    transfer,
                 },
             );
         }
@@ -441,7 +726,10 @@ impl Node {
             .collect();
         self.set_role(Role::Leader {
             progress,
-            heartbeat_deadline: now + self.config.heartbeat_interval,
+            heartbeat_deadline: now + self.local(self.config.heartbeat_interval),
+            heard_from: Votes::none(),
+            quorum_deadline: now + self.local(self.config.election_timeout_min),
+            transfer: None,
         });
         // The no-op of the new term: committing it commits every entry before it.
         self.append_to_own_log(Entry::noop(self.current_term));
@@ -454,6 +742,7 @@ impl Node {
         if term > self.current_term {
             self.current_term = term;
             self.voted_for = None;
+            self.leader_contact = None;
             self.persist_hard_state();
         }
         // A follower's timer is reset only by its leader or by granting a vote
@@ -485,13 +774,16 @@ impl Node {
                 return;
             }
             // A candidate (or a follower that had not heard) recognises the term's leader.
-            Role::Candidate { .. } | Role::Follower { leader: None } => {
+            Role::Candidate { .. }
+            | Role::Precandidate { .. }
+            | Role::Follower { leader: None } => {
                 self.become_follower(now, self.current_term, Some(leader))
             }
             Role::Follower { .. } => {}
         }
         // Heard from the leader of the current term: the election can wait.
         self.reset_election_timer(now);
+        self.leader_contact = Some(now);
 
         // Log consistency check: we must hold prevLogIndex with prevLogTerm.
         match self.log.term_at(prev_log_index) {
@@ -589,7 +881,10 @@ impl Node {
         hint: Option<ConflictHint>,
     ) {
         let last_index = self.log.last_index();
-        let Role::Leader { progress, .. } = &mut self.role else {
+        let Role::Leader {
+            progress, transfer, ..
+        } = &mut self.role
+        else {
             let kind = RaftMessageKind::AppendEntriesReply;
             self.reject_for_role(follower, kind, RoleKind::Leader);
             return;
@@ -611,9 +906,15 @@ impl Node {
             // duplication the streams would multiply with every round trip; whatever
             // is still missing goes out with the next heartbeat).
             let more_to_send = advanced && pr.next_index <= last_index;
+            let caught_up = advanced && pr.match_index == last_index;
+            let transfer_to = transfer.map(|t| t.to);
             self.maybe_commit();
             if more_to_send {
                 self.send_append_entries(follower);
+            }
+            if caught_up && transfer_to == Some(follower) {
+                // §3.10: the target is up to date; it may stand now.
+                self.send(follower, MessageBody::TimeoutNow);
             }
         } else {
             // Only the rejection of the probe we are waiting on moves nextIndex;
@@ -759,7 +1060,11 @@ impl Node {
     fn set_role(&mut self, role: Role) {
         let changed = self.role_kind() != role_kind(&role);
         self.role = role;
-        if changed || self.role_kind() == RoleKind::Candidate {
+        let campaign = matches!(
+            self.role_kind(),
+            RoleKind::Candidate | RoleKind::Precandidate
+        );
+        if changed || campaign {
             self.ready.events.push(NodeEvent::RoleChanged {
                 role: self.role_kind(),
                 term: self.current_term,
@@ -787,14 +1092,30 @@ impl Node {
             self.config.election_timeout_min,
             self.config.election_timeout_max,
         );
-        self.election_deadline = now + timeout;
+        self.election_deadline = now + self.local(timeout);
+    }
+
+    /// A duration of this node's clock in real time: `d` at clock rate 1000‰
+    /// (exactly `d`), shorter for a fast clock, longer for a slow one.
+    fn local(&self, d: Time) -> Time {
+        if self.clock_permille == 1000 {
+            d
+        } else {
+            d * 1000 / self.clock_permille
+        }
     }
 
     fn send(&mut self, to: NodeId, body: MessageBody) {
+        self.send_in_term(to, self.current_term, body);
+    }
+
+    /// Sends with a term other than ours: PreVote asks for the next one, and a
+    /// granted pre-vote echoes it.
+    fn send_in_term(&mut self, to: NodeId, term: Term, body: MessageBody) {
         self.ready.messages.push(Message {
             from: self.id,
             to,
-            term: self.current_term,
+            term,
             body,
         });
     }
@@ -858,16 +1179,61 @@ impl Node {
     pub fn next_deadline(&self) -> Time {
         match &self.role {
             Role::Leader {
-                heartbeat_deadline, ..
-            } => *heartbeat_deadline,
+                heartbeat_deadline,
+                quorum_deadline,
+                transfer,
+                ..
+            } => {
+                let mut next = *heartbeat_deadline;
+                if self.config.check_quorum {
+                    next = next.min(*quorum_deadline);
+                }
+                if let Some(t) = transfer {
+                    next = next.min(t.deadline);
+                }
+                next
+            }
             _ => self.election_deadline,
+        }
+    }
+    /// This node's clock rate in thousandths of real time (1000 = exact).
+    pub fn clock_permille(&self) -> u64 {
+        self.clock_permille
+    }
+    /// Sets the clock rate (clock drift; at least 1‰). The timers already
+    /// running keep the local time they have left, now at the new rate.
+    pub fn set_clock_permille(&mut self, now: Time, permille: u64) {
+        let (old, permille) = (self.clock_permille, permille.max(1));
+        let rescale = |deadline: Time| {
+            let left_local = deadline.saturating_sub(now) * old / 1000;
+            now + left_local * 1000 / permille
+        };
+        self.election_deadline = rescale(self.election_deadline);
+        let mut role = self.role.clone();
+        if let Role::Leader {
+            heartbeat_deadline,
+            quorum_deadline,
+            ..
+        } = &mut role
+        {
+            *heartbeat_deadline = rescale(*heartbeat_deadline);
+            *quorum_deadline = rescale(*quorum_deadline);
+        }
+        self.role = role;
+        self.clock_permille = permille;
+    }
+    /// The leadership transfer under way, if this node leads and is transferring.
+    pub fn transfer(&self) -> Option<Transfer> {
+        match &self.role {
+            Role::Leader { transfer, .. } => *transfer,
+            _ => None,
         }
     }
     /// Who this node believes leads its current term.
     pub fn leader_hint(&self) -> Option<NodeId> {
         match &self.role {
             Role::Follower { leader } => *leader,
-            Role::Candidate { .. } => None,
+            Role::Candidate { .. } | Role::Precandidate { .. } => None,
             Role::Leader { .. } => Some(self.id),
         }
     }
@@ -886,5 +1252,6 @@ fn role_kind(role: &Role) -> RoleKind {
         Role::Follower { .. } => RoleKind::Follower,
         Role::Candidate { .. } => RoleKind::Candidate,
         Role::Leader { .. } => RoleKind::Leader,
+        Role::Precandidate { .. } => RoleKind::Precandidate,
     }
 }

@@ -35,6 +35,20 @@ pub enum NodeEvent {
         from: Option<NodeId>,
         reason: RejectReason,
     },
+    /// CheckQuorum: a leader heard from too few peers (`heard_from`, itself not
+    /// included) in the last election timeout, and steps down.
+    QuorumLost {
+        heard_from: Vec<NodeId>,
+    },
+    /// A leadership transfer to `to` began (the leader takes no new commands).
+    TransferStarted {
+        to: NodeId,
+    },
+    /// The transfer to `to` did not complete within an election timeout: the
+    /// leader takes commands again.
+    TransferAborted {
+        to: NodeId,
+    },
 }
 
 /// The output of a node since it was last drained.

@@ -14,6 +14,9 @@ pub enum RaftMessageKind {
     RequestVoteReply,
     AppendEntries,
     AppendEntriesReply,
+    PreVote,
+    PreVoteReply,
+    TimeoutNow,
 }
 
 impl RaftMessageKind {
@@ -23,6 +26,9 @@ impl RaftMessageKind {
             MessageBody::RequestVoteReply { .. } => RaftMessageKind::RequestVoteReply,
             MessageBody::AppendEntries { .. } => RaftMessageKind::AppendEntries,
             MessageBody::AppendEntriesReply { .. } => RaftMessageKind::AppendEntriesReply,
+            MessageBody::PreVote { .. } => RaftMessageKind::PreVote,
+            MessageBody::PreVoteReply { .. } => RaftMessageKind::PreVoteReply,
+            MessageBody::TimeoutNow => RaftMessageKind::TimeoutNow,
         }
     }
 
@@ -32,6 +38,9 @@ impl RaftMessageKind {
             RaftMessageKind::RequestVoteReply => "RequestVoteReply",
             RaftMessageKind::AppendEntries => "AppendEntries",
             RaftMessageKind::AppendEntriesReply => "AppendEntriesReply",
+            RaftMessageKind::PreVote => "PreVote",
+            RaftMessageKind::PreVoteReply => "PreVoteReply",
+            RaftMessageKind::TimeoutNow => "TimeoutNow",
         }
     }
 
@@ -39,7 +48,10 @@ impl RaftMessageKind {
     pub fn is_request(self) -> bool {
         matches!(
             self,
-            RaftMessageKind::RequestVote | RaftMessageKind::AppendEntries
+            RaftMessageKind::RequestVote
+                | RaftMessageKind::AppendEntries
+                | RaftMessageKind::PreVote
+                | RaftMessageKind::TimeoutNow
         )
     }
 }
@@ -116,6 +128,32 @@ pub enum RejectReason {
         term: Term,
         current_term: Term,
     },
+    /// A PreVote refused, or (CheckQuorum) a RequestVote of the higher `term`
+    /// ignored: we heard from `leader` within the minimum election timeout, so
+    /// the cluster has a working leader and needs no election.
+    LeaderInLease {
+        message: RaftMessageKind,
+        term: Term,
+        leader: NodeId,
+    },
+    /// A PreVote refused: the pre-candidate's last entry is less up to date
+    /// than ours (the same test as for a vote, §5.4.1).
+    PreVoteLogNotUpToDate {
+        last_log_term: Term,
+        last_log_index: LogIndex,
+        our_last_term: Term,
+        our_last_index: LogIndex,
+    },
+    /// A client's request refused: the leader is handing its leadership to `to`
+    /// (§3.10) and takes no new commands meanwhile.
+    TransferInProgress {
+        client: ClientId,
+        seq: u64,
+        to: NodeId,
+    },
+    /// A leadership transfer to `to` refused: only a leader can transfer, and
+    /// not to itself (`role` is ours).
+    CannotTransfer { to: NodeId, role: RoleKind },
 }
 
 impl RejectReason {
@@ -128,13 +166,17 @@ impl RejectReason {
             | RejectReason::LogNotUpToDate { .. }
             | RejectReason::MissingEntry { .. }
             | RejectReason::TermMismatch { .. }
-            | RejectReason::NotLeader { .. } => true,
+            | RejectReason::NotLeader { .. }
+            | RejectReason::PreVoteLogNotUpToDate { .. }
+            | RejectReason::TransferInProgress { .. } => true,
+            RejectReason::LeaderInLease { message, .. } => *message == RaftMessageKind::PreVote,
             RejectReason::RivalLeader { .. }
             | RejectReason::WrongRole { .. }
             | RejectReason::StaleRejection { .. }
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
-            | RejectReason::HigherTermReplyIgnored { .. } => false,
+            | RejectReason::HigherTermReplyIgnored { .. }
+            | RejectReason::CannotTransfer { .. } => false,
         }
     }
 
@@ -143,7 +185,9 @@ impl RejectReason {
         match self {
             RejectReason::StaleTerm { message, .. }
             | RejectReason::WrongRole { message, .. }
-            | RejectReason::HigherTermReplyIgnored { message, .. } => Some(*message),
+            | RejectReason::HigherTermReplyIgnored { message, .. }
+            | RejectReason::LeaderInLease { message, .. } => Some(*message),
+            RejectReason::PreVoteLogNotUpToDate { .. } => Some(RaftMessageKind::PreVote),
             RejectReason::AlreadyVoted { .. } | RejectReason::LogNotUpToDate { .. } => {
                 Some(RaftMessageKind::RequestVote)
             }
@@ -153,7 +197,9 @@ impl RejectReason {
             RejectReason::StaleRejection { .. } => Some(RaftMessageKind::AppendEntriesReply),
             RejectReason::NotLeader { .. }
             | RejectReason::LeaderHasNoElectionTimer
-            | RejectReason::Misaddressed { .. } => None,
+            | RejectReason::Misaddressed { .. }
+            | RejectReason::TransferInProgress { .. }
+            | RejectReason::CannotTransfer { .. } => None,
         }
     }
 
@@ -172,6 +218,10 @@ impl RejectReason {
             RejectReason::LeaderHasNoElectionTimer => "leader_has_no_election_timer",
             RejectReason::Misaddressed { .. } => "misaddressed",
             RejectReason::HigherTermReplyIgnored { .. } => "higher_term_reply_ignored",
+            RejectReason::LeaderInLease { .. } => "leader_in_lease",
+            RejectReason::PreVoteLogNotUpToDate { .. } => "pre_vote_log_not_up_to_date",
+            RejectReason::TransferInProgress { .. } => "transfer_in_progress",
+            RejectReason::CannotTransfer { .. } => "cannot_transfer",
         }
     }
 }

@@ -51,6 +51,8 @@ pub enum RoleKind {
     Follower,
     Candidate,
     Leader,
+    /// PreVote only: asking whether a majority would vote, before raising the term.
+    Precandidate,
 }
 
 impl RoleKind {
@@ -59,6 +61,7 @@ impl RoleKind {
             RoleKind::Follower => "follower",
             RoleKind::Candidate => "candidate",
             RoleKind::Leader => "leader",
+            RoleKind::Precandidate => "pre-candidate",
         }
     }
 }

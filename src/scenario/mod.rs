@@ -13,6 +13,7 @@ pub mod link;
 pub mod presets;
 pub mod shrink;
 pub mod wire;
+pub mod wire_v2;
 
 use crate::raft::{NodeId, Time};
 use crate::sim::{Action, SECOND, SimConfig, TimedAction, TraceMode, World};
@@ -262,8 +263,9 @@ impl Scenario {
         link::decode(text)
     }
 
-    /// The link's payload before compression (postcard bytes of the wire
-    /// shape): how the page's two wasm modules pass a scenario between them.
+    /// The link's payload before compression (its version byte, then the
+    /// postcard bytes of that version's wire shape): how the page's two wasm
+    /// modules pass a scenario between them.
     pub fn to_payload(&self) -> Vec<u8> {
         link::to_payload(self)
     }
@@ -279,10 +281,20 @@ impl Scenario {
         link::from_payload_unchecked(bytes)
     }
 
-    /// The scenario as a JSON document (format 1, same fields as the link).
+    /// The scenario as a JSON document (same fields as the link: format 1, or
+    /// format 2 when it uses a production feature).
     pub fn to_json(&self) -> String {
+        let format = JSON_FORMAT.to_string();
+        if wire_v2::needs_v2(self) {
+            let file = JsonFileV2 {
+                format,
+                version: 2,
+                scenario: wire_v2::ScenarioV2::from(self),
+            };
+            return serde_json::to_string_pretty(&file).expect("scenarios always serialise");
+        }
         let file = JsonFileV1 {
-            format: JSON_FORMAT.to_string(),
+            format,
             version: 1,
             scenario: wire::ScenarioV1::from(self),
         };
@@ -300,9 +312,14 @@ impl Scenario {
         }
         let header: JsonHeader =
             serde_json::from_str(text).map_err(|e| ScenarioError::Json(e.to_string()))?;
-        header.check()?;
-        let file: JsonFileV1 =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Json(e.to_string()))?;
+        let json = |e: serde_json::Error| ScenarioError::Json(e.to_string());
+        if header.check()? == 2 {
+            let file: JsonFileV2 = serde_json::from_str(text).map_err(json)?;
+            let scenario = Scenario::try_from(file.scenario)?;
+            scenario.validate()?;
+            return Ok(scenario);
+        }
+        let file: JsonFileV1 = serde_json::from_str(text).map_err(json)?;
         Scenario::from_json_file(file)
     }
 
@@ -329,14 +346,17 @@ pub struct JsonHeader {
 }
 
 impl JsonHeader {
-    pub fn check(&self) -> Result<(), ScenarioError> {
+    /// Checks the header; returns the version (1 or 2).
+    pub fn check(&self) -> Result<u64, ScenarioError> {
         if self.format.as_deref() != Some(JSON_FORMAT) {
             return Err(ScenarioError::Json(format!(
                 "expected \"format\": \"{JSON_FORMAT}\""
             )));
         }
         match &self.version {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(1) => Ok(()),
+            Some(serde_json::Value::Number(n)) if matches!(n.as_u64(), Some(1 | 2)) => {
+                Ok(n.as_u64().unwrap_or(1))
+            }
             Some(v) => Err(ScenarioError::UnsupportedVersion(v.to_string())),
             None => Err(ScenarioError::Json("missing \"version\"".into())),
         }
@@ -353,6 +373,15 @@ pub struct JsonFileV1 {
     pub format: String,
     pub version: u32,
     pub scenario: wire::ScenarioV1,
+}
+
+/// A scenario JSON file, format 2 (production features; see `wire_v2`).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonFileV2 {
+    pub format: String,
+    pub version: u32,
+    pub scenario: wire_v2::ScenarioV2,
 }
 
 /// The result of replaying a link natively (what `raft-playground run LINK` prints).

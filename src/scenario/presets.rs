@@ -61,6 +61,7 @@ fn scripted(nodes: usize, seed: u64) -> SimConfig {
             election_timeout_max: 2 * SECOND,
             heartbeat_interval: 50 * MS,
             max_entries_per_append: 64,
+            ..RaftConfig::default()
         },
         network: NetworkConfig {
             latency_min: 10 * MS,
@@ -88,6 +89,7 @@ fn lively(nodes: usize, seed: u64) -> SimConfig {
             election_timeout_max: 300 * MS,
             heartbeat_interval: 50 * MS,
             max_entries_per_append: 64,
+            ..RaftConfig::default()
         },
         network: NetworkConfig {
             latency_min: 5 * MS,

@@ -131,6 +131,9 @@ pub struct ViewV1 {
 // ----- live -> wire (total) ----------------------------------------------------
 
 impl From<&Scenario> for ScenarioV1 {
+    /// Every action format 1 cannot express is left out: call it only for a
+    /// scenario that [`super::wire_v2::needs_v2`] says fits format 1, or to
+    /// build format 2's base (whose actions it replaces).
     fn from(s: &Scenario) -> Self {
         let c = &s.config;
         ScenarioV1 {
@@ -169,9 +172,11 @@ impl From<&Scenario> for ScenarioV1 {
             actions: s
                 .actions
                 .iter()
-                .map(|a| TimedActionV1 {
-                    time: a.time,
-                    action: action_v1(&a.action),
+                .filter_map(|a| {
+                    Some(TimedActionV1 {
+                        time: a.time,
+                        action: action_v1(&a.action)?,
+                    })
                 })
                 .collect(),
             view: ViewV1 {
@@ -183,7 +188,7 @@ impl From<&Scenario> for ScenarioV1 {
     }
 }
 
-fn network_v1(n: &NetworkConfig) -> NetworkV1 {
+pub(super) fn network_v1(n: &NetworkConfig) -> NetworkV1 {
     NetworkV1 {
         latency_min: n.latency_min,
         latency_max: n.latency_max,
@@ -217,8 +222,9 @@ fn entry_v1(e: &Entry) -> EntryV1 {
     }
 }
 
-fn action_v1(a: &Action) -> ActionV1 {
-    match a {
+/// The action in format 1, or `None` for one it cannot express (format 2's).
+pub(super) fn action_v1(a: &Action) -> Option<ActionV1> {
+    Some(match a {
         Action::Partition { groups } => ActionV1::Partition {
             groups: groups.clone(),
         },
@@ -242,7 +248,12 @@ fn action_v1(a: &Action) -> ActionV1 {
             bug: bug.name().to_string(),
             on: *on,
         },
-    }
+        Action::SetFeature { .. }
+        | Action::Transfer { .. }
+        | Action::Pause { .. }
+        | Action::Resume { .. }
+        | Action::SetClockRate { .. } => return None,
+    })
 }
 
 // ----- wire -> live (checked; the result still goes through Scenario::validate) --
@@ -277,6 +288,7 @@ impl TryFrom<ScenarioV1> for Scenario {
                 election_timeout_max: w.raft.election_timeout_max,
                 heartbeat_interval: w.raft.heartbeat_interval,
                 max_entries_per_append,
+                ..RaftConfig::default()
             },
             network: network_live(w.network),
             clients: ClientConfig {
@@ -354,7 +366,7 @@ fn entry_live(e: EntryV1) -> Entry {
 }
 
 /// Fails only on a toggle name that does not exist.
-fn action_live(a: ActionV1) -> Result<Action, String> {
+pub(super) fn action_live(a: ActionV1) -> Result<Action, String> {
     Ok(match a {
         ActionV1::Partition { groups } => Action::Partition { groups },
         ActionV1::Cut { from, to } => Action::Cut { from, to },

@@ -48,7 +48,74 @@ pub enum Action {
         bug: Bug,
         on: bool,
     },
+    /// Turn a production feature (PreVote, CheckQuorum) on or off in every node.
+    SetFeature {
+        feature: Feature,
+        on: bool,
+    },
+    /// The current leader hands its leadership to `to` (§3.10).
+    Transfer {
+        to: NodeId,
+    },
+    /// Pause the node (a GC stop-the-world): it handles nothing, its timers do
+    /// not fire, and messages to it wait until it resumes.
+    Pause {
+        node: NodeId,
+    },
+    /// The paused node runs again: it handles the waiting messages in arrival
+    /// order, then whatever timer ran out meanwhile.
+    Resume {
+        node: NodeId,
+    },
+    /// Clock drift: the node's timers run at `permille` thousandths of real
+    /// time (1000 = exact, 2000 = twice as fast).
+    SetClockRate {
+        node: NodeId,
+        permille: u64,
+    },
 }
+
+/// The production features that are switches (each off by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    PreVote,
+    CheckQuorum,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 2] = [Feature::PreVote, Feature::CheckQuorum];
+
+    /// The name links, the CLI and the console use: `pre-vote`, `check-quorum`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::PreVote => "pre-vote",
+            Feature::CheckQuorum => "check-quorum",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Feature> {
+        Feature::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether it is on in `raft`.
+    pub fn is_on(self, raft: &crate::raft::Config) -> bool {
+        match self {
+            Feature::PreVote => raft.pre_vote,
+            Feature::CheckQuorum => raft.check_quorum,
+        }
+    }
+
+    pub fn set(self, raft: &mut crate::raft::Config, on: bool) {
+        match self {
+            Feature::PreVote => raft.pre_vote = on,
+            Feature::CheckQuorum => raft.check_quorum = on,
+        }
+    }
+}
+
+/// The slowest and fastest clock rates a node may have, in thousandths.
+pub const CLOCK_RATE_RANGE: std::ops::RangeInclusive<u64> = 250..=4000;
 
 /// An action and when it happens (virtual µs).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -96,10 +163,27 @@ impl Action {
                 }
                 Ok(())
             }
-            Action::Heal | Action::DropMessage { .. } | Action::SetBug { .. } => Ok(()),
+            Action::Heal
+            | Action::DropMessage { .. }
+            | Action::SetBug { .. }
+            | Action::SetFeature { .. } => Ok(()),
             Action::Crash { node: id }
             | Action::Restart { node: id }
-            | Action::Timeout { node: id } => node(*id),
+            | Action::Timeout { node: id }
+            | Action::Transfer { to: id }
+            | Action::Pause { node: id }
+            | Action::Resume { node: id } => node(*id),
+            Action::SetClockRate { node: id, permille } => {
+                node(*id)?;
+                if !CLOCK_RATE_RANGE.contains(permille) {
+                    return Err(format!(
+                        "a clock rate must be between {}‰ and {}‰ of real time (got {permille}‰)",
+                        CLOCK_RATE_RANGE.start(),
+                        CLOCK_RATE_RANGE.end()
+                    ));
+                }
+                Ok(())
+            }
             Action::Client { op, to } => {
                 if let Some(t) = to {
                     node(*t)?;

@@ -11,6 +11,7 @@ pub mod history;
 pub mod inflight;
 pub mod network;
 pub mod observers;
+pub mod production;
 pub mod queue;
 pub mod scripted;
 pub mod servers;
@@ -23,7 +24,8 @@ pub mod world;
 pub use crate::event;
 
 pub use crate::event::{Address, Event, EventKind, MessageId, Payload};
-pub use action::{Action, TimedAction};
+pub use action::{Action, CLOCK_RATE_RANGE, Feature, TimedAction};
 pub use config::{ClientConfig, MS, NetworkConfig, SECOND, SimConfig, TraceMode};
 pub use harness::Harness;
+pub use production::Production;
 pub use world::{PERSON, World};

@@ -39,6 +39,15 @@ pub struct Server {
     /// When the armed timer fires; `None` when none is armed.
     timer_at: Option<Time>,
     pub restarts: u64,
+    /// Paused (a GC stop-the-world): handles nothing until resumed.
+    /// Invariant: `backlog` is empty unless paused.
+    pub paused: bool,
+    /// Messages that reached the paused node, in arrival order (still on the
+    /// network's list of messages in flight).
+    pub backlog: Vec<crate::sim::event::MessageId>,
+    /// The node's clock rate in thousandths of real time (survives restarts:
+    /// it is the machine's clock, not the process's).
+    pub clock_permille: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -104,6 +113,9 @@ impl Servers {
             timer_generation: 0,
             timer_at: None,
             restarts: 0,
+            paused: false,
+            backlog: Vec::new(),
+            clock_permille: 1000,
         });
         self.after_input(id, now);
     }
@@ -118,6 +130,8 @@ impl Servers {
         server.pending.clear();
         server.timer_generation += 1;
         server.timer_at = None;
+        server.paused = false; // what waited for it is dropped with the crash
+        server.backlog.clear();
         self.emit(EventKind::Crash { node: id });
     }
 
@@ -126,7 +140,7 @@ impl Servers {
         let server = self.server_mut(id);
         server.restarts += 1;
         let rng = Rng::derive(config.seed, "node-restart", (id << 32) | server.restarts);
-        server.node = Some(Node::restart(
+        let mut node = Node::restart(
             id,
             config.node_ids(),
             config.raft.clone(),
@@ -134,7 +148,11 @@ impl Servers {
             rng,
             server.disk.clone(),
             now,
-        ));
+        );
+        if server.clock_permille != 1000 {
+            node.set_clock_permille(now, server.clock_permille);
+        }
+        server.node = Some(node);
         self.emit(EventKind::Restart { node: id });
         self.after_input(id, now);
     }
@@ -144,6 +162,62 @@ impl Servers {
         for node in self.list.iter_mut().filter_map(|s| s.node.as_mut()) {
             node.set_bugs(bugs);
         }
+    }
+
+    /// Gives every running node the Raft config (PreVote, CheckQuorum, timings).
+    pub fn set_raft_config(&mut self, config: &crate::raft::Config) {
+        for node in self.list.iter_mut().filter_map(|s| s.node.as_mut()) {
+            node.set_config(config.clone());
+        }
+    }
+
+    /// Clock drift: the node's timers run at `permille` thousandths of real time.
+    pub fn set_clock_rate(&mut self, id: NodeId, permille: u64, now: Time) {
+        let server = self.server_mut(id);
+        server.clock_permille = permille;
+        if let Some(n) = server.node.as_mut() {
+            n.set_clock_permille(now, permille);
+        }
+        self.emit(EventKind::ClockRate { node: id, permille });
+        self.after_input(id, now);
+    }
+
+    /// The leader hands its leadership to `to` (§3.10).
+    pub fn transfer(&mut self, leader: NodeId, to: NodeId, now: Time) {
+        if let Some(n) = self.server_mut(leader).node.as_mut() {
+            n.transfer_leadership(now, to);
+        }
+        self.after_input(leader, now);
+    }
+
+    /// Pauses the node: the world parks what reaches it and skips its timers.
+    pub fn pause(&mut self, id: NodeId) {
+        self.server_mut(id).paused = true;
+        self.emit(EventKind::Pause { node: id });
+    }
+
+    /// Keeps message `id` for the paused node, to handle on resume.
+    pub fn park(&mut self, id: NodeId, message: crate::sim::event::MessageId) {
+        self.server_mut(id).backlog.push(message);
+    }
+
+    /// Ends the pause; returns the waiting messages in arrival order, for the
+    /// world to deliver before the node's overdue timer fires.
+    pub fn resume(&mut self, id: NodeId) -> Vec<crate::sim::event::MessageId> {
+        let server = self.server_mut(id);
+        server.paused = false;
+        let backlog = std::mem::take(&mut server.backlog);
+        let count = backlog.len() as u64;
+        self.emit(EventKind::Resume {
+            node: id,
+            backlog: count,
+        });
+        backlog
+    }
+
+    /// Whether node `id` is paused.
+    pub fn is_paused(&self, id: NodeId) -> bool {
+        self.get(id).is_some_and(|s| s.paused)
     }
 
     // ----- Inputs ------------------------------------------------------------------
@@ -232,6 +306,10 @@ impl Servers {
                         Err(ProposeError::NotLeader { leader_hint }) => {
                             Some(ClientOutcome::NotLeader { leader_hint })
                         }
+                        // Transferring: the client should try the target next.
+                        Err(ProposeError::Transferring { to }) => Some(ClientOutcome::NotLeader {
+                            leader_hint: Some(to),
+                        }),
                     }
                 };
                 self.after_input(id, now);

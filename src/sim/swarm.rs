@@ -23,6 +23,7 @@ use crate::raft::{Bugs, Config as RaftConfig, LogIndex, NodeId, RoleKind, Term, 
 use crate::rng::Rng;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::config::{ClientConfig, MS, NetworkConfig, SECOND, SimConfig, TraceMode};
+use crate::sim::production::Production;
 use crate::sim::sweep::{Ended, SeedOutcome, drive_mut};
 use crate::sim::world::World;
 
@@ -58,6 +59,8 @@ pub struct SwarmPlan {
     /// The data half: timed actions drawn from the seed, heal phase included.
     pub schedule: Vec<TimedAction>,
     pub reactions: Reactions,
+    /// Production switches on, and production faults in the schedule.
+    pub production: Production,
 }
 
 /// Draws 0 with probability `off`, else one of `values`: swarm testing turns
@@ -73,6 +76,13 @@ fn maybe(rng: &mut Rng, off: f64, values: &[f64]) -> f64 {
 impl SwarmPlan {
     /// The plan of `seed` with `bugs` on, for runs of `duration`.
     pub fn draw(seed: u64, bugs: Bugs, duration: Time) -> SwarmPlan {
+        Self::draw_with(seed, bugs, duration, Production::default())
+    }
+
+    /// [`SwarmPlan::draw`], with `production`'s switches on and its faults
+    /// (drawn from their own stream) merged into the schedule. With nothing
+    /// in `production`, exactly `draw`.
+    pub fn draw_with(seed: u64, bugs: Bugs, duration: Time, production: Production) -> SwarmPlan {
         let mut rng = Rng::derive(seed, "swarm", 0);
         let nodes = rng.range(3, 8) as usize;
         let election_min = rng.range(100, 401) * MS;
@@ -82,6 +92,7 @@ impl SwarmPlan {
             heartbeat_interval: rng.range(election_min / 10, election_min / 2),
             // Small batches let an old entry reach a follower without the entries after it.
             max_entries_per_append: [1, 1, 1, 2, 3, 8, 64][rng.range(0, 7) as usize],
+            ..RaftConfig::default()
         };
         let latency_min = rng.range(1, 11) * MS;
         let calm_network = NetworkConfig {
@@ -101,6 +112,8 @@ impl SwarmPlan {
             request_timeout: rng.range(100, 601) * MS,
             key_space: rng.range(1, 5),
         };
+        let mut raft = raft;
+        production.apply(&mut raft);
         let sim = SimConfig {
             nodes,
             seed,
@@ -126,13 +139,19 @@ impl SwarmPlan {
                 (min, min + rng.range(1, 1501) * MS)
             },
         };
-        let schedule = draw_schedule(&mut rng, nodes, heal_at, &calm_network);
+        let mut schedule = draw_schedule(&mut rng, nodes, heal_at, &calm_network);
+        if !production.is_off() {
+            schedule.extend(production.draw_schedule(seed, nodes, heal_at));
+            // Stable: at equal times the swarm's own actions keep their order, first.
+            schedule.sort_by_key(|a| a.time);
+        }
         SwarmPlan {
             sim,
             duration,
             heal_at,
             schedule,
             reactions,
+            production,
         }
     }
 
@@ -397,6 +416,17 @@ pub fn run_swarm_seed(
     stop_at_violation: bool,
 ) -> Result<SeedOutcome, String> {
     let plan = SwarmPlan::draw(seed, bugs, duration);
+    run_swarm_plan(plan, trace, stop_at_violation)
+}
+
+/// Runs the drawn `plan` as [`run_swarm_seed`] does (say, one drawn with
+/// production features).
+pub fn run_swarm_plan(
+    plan: SwarmPlan,
+    trace: TraceMode,
+    stop_at_violation: bool,
+) -> Result<SeedOutcome, String> {
+    let seed = plan.sim.seed;
     let (mut world, ended, mut violations) = run_plan(&plan, trace, 0, stop_at_violation)?;
     if ended == Ended::Completed {
         violations.extend(world.finish_liveness(plan.duration, plan.liveness_bound()));

@@ -147,6 +147,21 @@ impl World {
                 self.network.config = network.clone();
                 self.config.network = network;
             }
+            Action::SetFeature { feature, on } => {
+                feature.set(&mut self.config.raft, on);
+                self.servers.set_raft_config(&self.config.raft);
+                let detail = format!("{} {}", feature.name(), if on { "on" } else { "off" });
+                self.emit(EventKind::Setting { detail });
+            }
+            Action::Transfer { to } => {
+                let leader = self.leader().expect("validated: there is a leader");
+                self.feed_servers(|servers, _, now| servers.transfer(leader, to, now));
+            }
+            Action::Pause { node } => self.feed_servers(|servers, _, _| servers.pause(node)),
+            Action::Resume { node } => self.resume(node),
+            Action::SetClockRate { node, permille } => {
+                self.feed_servers(|servers, _, now| servers.set_clock_rate(node, permille, now));
+            }
             Action::SetBug { bug, on } => {
                 self.config.bugs.set(bug, on);
                 self.servers.set_bugs(self.config.bugs);
@@ -170,6 +185,21 @@ impl World {
                 "node {node} is running; crash it before restarting it"
             )),
             Action::Timeout { node } if !running(*node) => Err(format!("node {node} is crashed")),
+            Action::Timeout { node } | Action::Pause { node } if self.servers.is_paused(*node) => {
+                Err(format!("node {node} is paused"))
+            }
+            Action::Pause { node } if !running(*node) => Err(format!("node {node} is crashed")),
+            Action::Resume { node } if !self.servers.is_paused(*node) => {
+                Err(format!("node {node} is not paused"))
+            }
+            Action::Transfer { to } => match self.leader() {
+                None => Err("there is no leader to hand leadership over".into()),
+                Some(leader) if leader == *to => Err(format!("node {to} is already the leader")),
+                Some(leader) if self.servers.is_paused(leader) => {
+                    Err(format!("the leader, node {leader}, is paused"))
+                }
+                Some(_) => Ok(()),
+            },
             Action::Client { .. } if self.clients[PERSON as usize].queue.len() >= 1000 => {
                 Err("too many queued client requests (1000)".into())
             }
@@ -192,7 +222,11 @@ impl World {
     fn handle(&mut self, due: Due) {
         match due {
             Due::Deliver(id) => self.deliver(id),
-            Due::NodeTimer { node, generation } if self.scripted.timers_frozen => {
+            Due::NodeTimer { node, generation }
+                if self.scripted.timers_frozen || self.servers.is_paused(node) =>
+            {
+                // Frozen by a script, or the node is paused: on resume it
+                // looks at its deadlines again.
                 self.servers.expire_timer(node, generation);
             }
             Due::NodeTimer { node, generation } => {
@@ -224,6 +258,19 @@ impl World {
             .drop_messages_to(node, self.now, &mut self.observers);
     }
 
+    /// The paused node runs again: first the messages that waited, in arrival
+    /// order, handled on the beliefs it had when it paused; then its timers,
+    /// which see the time that passed.
+    fn resume(&mut self, node: NodeId) {
+        let backlog = self.servers.resume(node);
+        let carried = self.servers.take_effects();
+        self.carry_out(carried);
+        for id in backlog {
+            self.deliver_now(id);
+        }
+        self.feed_servers(|servers, _, now| servers.tick(node, now));
+    }
+
     fn restart(&mut self, node: NodeId) {
         self.feed_servers(|servers, config, now| servers.restart(node, config, now));
     }
@@ -244,6 +291,13 @@ impl World {
     /// the wire); a cut link or a crashed receiver still drops it.
     pub fn deliver_now(&mut self, id: MessageId) {
         self.scripted.release(id);
+        if let Some(msg) = self.network.message(id)
+            && let Address::Node(to) = msg.to
+            && self.servers.is_paused(to)
+        {
+            self.servers.park(to, id); // waits in its socket until it resumes
+            return;
+        }
         let servers = &self.servers;
         let is_down = |to| servers.is_down(to);
         let Some(msg) = self

@@ -1,0 +1,132 @@
+//! The production features a run turns on (PreVote, CheckQuorum) and the
+//! seed's faults the swarm may add for them (GC pauses, clock drift,
+//! leadership transfers).
+//!
+//! Everything here is drawn from its own random stream (`"swarm-production"`),
+//! never from the swarm's: a swarm seed without production features draws
+//! exactly what it drew before they existed (tests/swarm.rs relies on it).
+
+use crate::raft::{Config as RaftConfig, NodeId, Time};
+use crate::rng::Rng;
+use crate::sim::action::{Action, TimedAction};
+use crate::sim::config::MS;
+
+/// Which production switches are on, and which production faults a swarm draws.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Production {
+    pub pre_vote: bool,
+    pub check_quorum: bool,
+    /// Pause nodes (GC stop-the-world) and resume them later.
+    pub pauses: bool,
+    /// Give nodes clock rates between 0.5× and 2×.
+    pub drift: bool,
+    /// Ask the leader to hand its leadership to a node now and then.
+    pub transfers: bool,
+}
+
+impl Production {
+    /// Every switch and every fault.
+    pub fn all() -> Production {
+        Production {
+            pre_vote: true,
+            check_quorum: true,
+            pauses: true,
+            drift: true,
+            transfers: true,
+        }
+    }
+
+    pub fn is_off(&self) -> bool {
+        *self == Production::default()
+    }
+
+    /// Turns the switches on in `raft` (never off: a config may have them on).
+    pub fn apply(&self, raft: &mut RaftConfig) {
+        raft.pre_vote |= self.pre_vote;
+        raft.check_quorum |= self.check_quorum;
+    }
+
+    /// The production faults of `seed` in `[0, heal_at)`, then at `heal_at`
+    /// every node resumed and back at the true clock rate (liveness is judged
+    /// with true clocks). In time order.
+    pub fn draw_schedule(&self, seed: u64, nodes: usize, heal_at: Time) -> Vec<TimedAction> {
+        let mut rng = Rng::derive(seed, "swarm-production", 0);
+        let ids: Vec<NodeId> = (1..=nodes as NodeId).collect();
+        let pick = |rng: &mut Rng| ids[rng.range(0, ids.len() as u64) as usize];
+        let mut actions = Vec::new();
+        let mut push = |time: Time, action: Action| {
+            if time < heal_at {
+                actions.push(TimedAction { time, action });
+            }
+        };
+        if self.pauses && heal_at > 0 {
+            // Stop-the-world pauses: from a few ms to longer than an election.
+            let mean_gap = rng.range(200, 2001) * MS;
+            let longest = rng.range(50, 1501) * MS;
+            let mut t = rng.range(0, mean_gap + 1);
+            while t < heal_at {
+                let node = pick(&mut rng);
+                push(t, Action::Pause { node });
+                push(t + rng.range(MS, longest + 1), Action::Resume { node });
+                t += rng.range(mean_gap / 2, mean_gap * 3 / 2 + 1);
+            }
+        }
+        if self.drift && heal_at > 0 {
+            for &node in &ids {
+                if rng.chance(0.5) {
+                    let at = rng.range(0, heal_at);
+                    let permille = rng.range(500, 2001);
+                    push(at, Action::SetClockRate { node, permille });
+                }
+            }
+        }
+        if self.transfers && heal_at > 0 {
+            let mean_gap = rng.range(300, 3001) * MS;
+            let mut t = rng.range(0, mean_gap + 1);
+            while t < heal_at {
+                push(t, Action::Transfer { to: pick(&mut rng) });
+                t += rng.range(mean_gap / 2, mean_gap * 3 / 2 + 1);
+            }
+        }
+        // Resumes were drawn ahead of later pauses: time order (stable).
+        actions.sort_by_key(|a| a.time);
+        for &node in &ids {
+            if self.pauses {
+                actions.push(TimedAction {
+                    time: heal_at,
+                    action: Action::Resume { node },
+                });
+            }
+            if self.drift {
+                actions.push(TimedAction {
+                    time: heal_at,
+                    action: Action::SetClockRate {
+                        node,
+                        permille: 1000,
+                    },
+                });
+            }
+        }
+        actions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::config::SECOND;
+
+    #[test]
+    fn nothing_is_drawn_when_off_and_the_draw_is_a_function_of_the_seed() {
+        assert!(
+            Production::default()
+                .draw_schedule(3, 5, 6 * SECOND)
+                .is_empty()
+        );
+        let all = Production::all();
+        let a = all.draw_schedule(3, 5, 6 * SECOND);
+        assert_eq!(a, all.draw_schedule(3, 5, 6 * SECOND));
+        assert!(a.windows(2).all(|w| w[0].time <= w[1].time));
+        assert!(a.iter().any(|t| matches!(t.action, Action::Pause { .. })));
+    }
+}
