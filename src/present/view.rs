@@ -330,7 +330,7 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
             kv,
             restarts: s.restarts,
             log_length: s.disk.log.last_index(),
-            log_sig: log_sig(s.disk.log.entries()),
+            log_sig: log_sig(s.disk.log.entries().iter()),
         };
     };
     let (votes, progress) = match node.role() {
@@ -365,7 +365,7 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
         kv,
         restarts: s.restarts,
         log_length: node.log().last_index(),
-        log_sig: log_sig(node.log().entries()),
+        log_sig: log_sig(node.log().entries().iter()),
     }
 }
 
