@@ -77,7 +77,7 @@ fn main() {
         CheckpointPolicy::default(),
         CheckpointPolicy {
             spacing: SECOND / 2,
-            max: 64,
+            max: 256,
         },
         // Almost none: what the timeline's own stepping costs.
         CheckpointPolicy {

@@ -15,7 +15,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Items per chunk: a power of two, so an index splits with a shift and a mask.
-pub const CHUNK: usize = 64;
+pub const CHUNK: usize = 32;
 
 #[derive(Clone)]
 pub struct Chunked<T> {

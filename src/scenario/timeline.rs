@@ -53,7 +53,7 @@ impl Default for CheckpointPolicy {
     fn default() -> Self {
         CheckpointPolicy {
             spacing: SECOND / 2,
-            max: 256,
+            max: 512,
         }
     }
 }
