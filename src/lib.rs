@@ -4,7 +4,8 @@
 //! below its own (`tests/layers.rs` checks it):
 //!
 //! 1. [`kv`]: the key-value state machine on top of the log; [`rng`]: the one
-//!    seeded PRNG every random choice derives from.
+//!    seeded PRNG every random choice derives from; [`chunked`]: a vector whose
+//!    bulk clones share (cheap checkpoints).
 //! 2. [`raft`]: the sans-IO Raft node.
 //! 3. [`event`]: the trace vocabulary (events, messages, violations).
 //! 4. [`check`]: safety invariants checked as a run goes.
@@ -16,6 +17,7 @@
 //!    `cli` (native only): the `raft-playground` command line.
 
 pub mod check;
+pub mod chunked;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod event;

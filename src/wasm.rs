@@ -8,10 +8,11 @@
 use crate::event::MessageKind;
 use crate::kv::Op;
 use crate::present::input::{self, Field, PageConfig, PageNetwork};
-use crate::present::{View, ViewOptions, frames, log_delta, view};
+use crate::present::{View, ViewOptions, frames, log_delta, timeline_view, view};
 use crate::raft::Bug;
+use crate::scenario::timeline::{CheckpointPolicy, Timeline};
 use crate::scenario::{Scenario, ViewState, replayed_trace_hash};
-use crate::sim::{Action, MS, TraceMode, World};
+use crate::sim::{Action, MS, SimConfig, TraceMode, World};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -34,7 +35,8 @@ pub fn version() -> String {
 /// A simulated cluster in the tab.
 #[wasm_bindgen]
 pub struct Playground {
-    world: World,
+    /// The world now, its checkpoints, the recorded actions and their branches.
+    timeline: Timeline,
     /// Scratch for `messages` (reused every frame).
     packed: Vec<f64>,
     /// Title and caption of the scenario this cluster was opened from (a link,
@@ -144,20 +146,8 @@ impl Playground {
                 PageConfig::read(get)
             })?
         };
-        let sim = page.sim_config().map_err(err)?;
-        let world = World::new(sim, TraceMode::Off, RECENT_EVENTS).map_err(err)?;
-        Ok(Playground {
-            world,
-            packed: Vec::new(),
-            title: String::new(),
-            caption: String::new(),
-            opened: ViewState {
-                time: 0,
-                playing: true,
-                selected: None,
-            },
-            hash_cache: None,
-        })
+        let sim: SimConfig = page.sim_config().map_err(err)?;
+        Playground::open(Scenario::new(sim))
     }
 
     /// A cluster from a scenario's payload bytes (what `wire` returns and the
@@ -201,7 +191,67 @@ impl Playground {
 
     /// Processes the next event; returns the new time (ms).
     pub fn step(&mut self) -> Result<f64, JsError> {
-        self.world.step();
+        let next = self.timeline.position().step + 1;
+        self.timeline.seek_step(next);
+        Ok(self.now())
+    }
+
+    /// Goes to time `ms` (before or after now): restores the nearest checkpoint
+    /// and replays, or runs on. Returns the new time (ms).
+    pub fn seek(&mut self, ms: f64) -> Result<f64, JsError> {
+        let target = input::seek_target(ms).map_err(err)?;
+        self.timeline.seek(target);
+        Ok(self.now())
+    }
+
+    /// Goes back to just before the last event that changed anything (exact:
+    /// the same world as a fresh replay to that step). Returns the new time (ms);
+    /// at the start of the run it stays there.
+    #[wasm_bindgen(js_name = stepBack)]
+    pub fn step_back(&mut self) -> f64 {
+        self.timeline.step_back();
+        self.now()
+    }
+
+    /// Goes to just before step `step` (see `markers`: "go to just before" a
+    /// violation is `seekStep(marker.step - 1)`). Returns the new time (ms).
+    #[wasm_bindgen(js_name = seekStep)]
+    pub fn seek_step(&mut self, step: f64) -> Result<f64, JsError> {
+        let step = input::whole(step, "step", 0, 1 << 53).map_err(err)?;
+        self.timeline.seek_step(step);
+        Ok(self.now())
+    }
+
+    /// The current position: `{ timeMs, step, frontierMs, frontierStep }` (the
+    /// frontier is the furthest point this branch has run to).
+    pub fn position(&self) -> Result<JsValue, JsError> {
+        to_js(&timeline_view::position(&self.timeline))
+    }
+
+    /// The marks for the timeline, oldest first: `[{ kind, timeMs, step, … }]`,
+    /// kinds `election`, `leader` (`changed`), `violation`, `crash`, `restart`,
+    /// `partition`, `cut`, `heal`, `action`. `step` is the step that caused it.
+    pub fn markers(&self) -> Result<JsValue, JsError> {
+        to_js(&timeline_view::markers(&self.timeline))
+    }
+
+    /// How many violations the checker has found so far (cheap: for "pause on
+    /// violation" after every frame).
+    #[wasm_bindgen(js_name = violationCount)]
+    pub fn violation_count(&self) -> usize {
+        self.world().violations().len()
+    }
+
+    /// The branches: `[{ index, current, actions, endMs, lastActionMs }]`.
+    pub fn branches(&self) -> Result<JsValue, JsError> {
+        to_js(&timeline_view::branches(&self.timeline))
+    }
+
+    /// Makes branch `index` current and runs it to where it was left.
+    #[wasm_bindgen(js_name = switchBranch)]
+    pub fn switch_branch(&mut self, index: f64) -> Result<f64, JsError> {
+        let index = input::whole(index, "branch", 0, 1 << 20).map_err(err)? as usize;
+        self.timeline.switch_branch(index).map_err(err)?;
         Ok(self.now())
     }
 
@@ -209,28 +259,28 @@ impl Playground {
     /// clock there; returns it.
     #[wasm_bindgen(js_name = runUntil)]
     pub fn run_until(&mut self, until: f64) -> Result<f64, JsError> {
-        let target = input::run_target(self.world.now(), until).map_err(err)?;
-        self.world.run_until(target);
+        let target = input::run_target(self.world().now(), until).map_err(err)?;
+        self.timeline.seek(target);
         Ok(self.now())
     }
 
     /// Runs `span` ms of simulated time; returns the new time (ms).
     #[wasm_bindgen(js_name = runFor)]
     pub fn run_for(&mut self, span: f64) -> Result<f64, JsError> {
-        let target = input::run_span(self.world.now(), span).map_err(err)?;
-        self.world.run_until(target);
+        let target = input::run_span(self.world().now(), span).map_err(err)?;
+        self.timeline.seek(target);
         Ok(self.now())
     }
 
     /// Simulated time, ms.
     pub fn now(&self) -> f64 {
-        ms(self.world.now())
+        ms(self.world().now())
     }
 
     /// When the next event is due (ms), if any.
     #[wasm_bindgen(js_name = nextEventTime)]
     pub fn next_event_time(&self) -> Option<f64> {
-        self.world.next_event_time().map(ms)
+        self.timeline.next_step_time().map(ms)
     }
 
     /// Splits the nodes into groups, e.g. `[[1,2],[3,4,5]]`.
@@ -257,7 +307,10 @@ impl Playground {
     #[wasm_bindgen(js_name = restoreLink)]
     pub fn restore_link(&mut self, from: f64, to: f64) -> Result<(), JsError> {
         let (from, to) = (self.node(from)?, self.node(to)?);
-        input::restore_link(&mut self.world, from, to).map_err(err)
+        for action in input::restore_link_actions(self.world(), from, to).map_err(err)? {
+            self.act(action)?;
+        }
+        Ok(())
     }
 
     /// Restores every link.
@@ -310,7 +363,7 @@ impl Playground {
         let knobs = from_object(knobs, "network knobs", &PageNetwork::FIELDS, |get| {
             PageNetwork::read(get)
         })?;
-        let network = knobs.merged(self.world.network_config()).map_err(err)?;
+        let network = knobs.merged(self.world().network_config()).map_err(err)?;
         self.act(Action::SetNetwork { network })
     }
 
@@ -342,7 +395,7 @@ impl Playground {
             pre_vote: bool,
             check_quorum: bool,
         }
-        let raft = &self.world.config().raft;
+        let raft = &self.world().config().raft;
         to_js(&Features {
             pre_vote: raft.pre_vote,
             check_quorum: raft.check_quorum,
@@ -391,7 +444,7 @@ impl Playground {
             clock_rate: f64,
         }
         let list: Vec<NodeFaults> = self
-            .world
+            .world()
             .servers()
             .iter()
             .map(|s| NodeFaults {
@@ -412,7 +465,7 @@ impl Playground {
             explanation: &'static str,
             on: bool,
         }
-        let bugs = self.world.config().bugs;
+        let bugs = self.world().config().bugs;
         let list: Vec<B> = Bug::ALL
             .iter()
             .map(|&b| B {
@@ -429,7 +482,7 @@ impl Playground {
     pub fn view(&self, max_events: Option<f64>) -> Result<JsValue, JsError> {
         let max_events = self.count(max_events, 50, "max events")?;
         to_js(&View::with(
-            &self.world,
+            self.world(),
             &ViewOptions {
                 max_events,
                 ..ViewOptions::default()
@@ -444,7 +497,7 @@ impl Playground {
     pub fn frame_view(&self, max_events: f64, traffic: bool) -> Result<JsValue, JsError> {
         let max_events = self.count(Some(max_events), 0, "max events")?;
         to_js(&View::with(
-            &self.world,
+            self.world(),
             &ViewOptions {
                 max_events,
                 max_log: Some(0),
@@ -460,7 +513,7 @@ impl Playground {
     pub fn log_tail(&self, node: f64, max: f64) -> Result<JsValue, JsError> {
         let node = self.node(node)?;
         let max = input::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
-        let server = self.world.server(node).expect("checked id");
+        let server = self.world().server(node).expect("checked id");
         to_js(&log_delta::log_tail(server, max))
     }
 
@@ -481,7 +534,7 @@ impl Playground {
         let known_sig =
             input::whole(known_sig, "known fingerprint", 0, u32::MAX as u64).map_err(err)?;
         let max = input::whole(max, "max entries", 0, 1 << 20).map_err(err)? as usize;
-        let server = self.world.server(node).expect("checked id");
+        let server = self.world().server(node).expect("checked id");
         to_js(&log_delta::log_delta(
             server,
             known_length as usize,
@@ -494,7 +547,7 @@ impl Playground {
     /// (0 = a client), kind code (see `messageKinds`), success (1, 0, -1 = not
     /// a reply), sent at ms, due at ms`).
     pub fn messages(&mut self) -> js_sys::Float64Array {
-        frames::packed_messages(&self.world, &mut self.packed);
+        frames::packed_messages(self.timeline.world(), &mut self.packed);
         js_sys::Float64Array::from(&self.packed[..])
     }
 
@@ -510,7 +563,7 @@ impl Playground {
     #[wasm_bindgen(js_name = messageDetail)]
     pub fn message_detail(&self, id: f64) -> Result<Option<String>, JsError> {
         let id = input::whole(id, "message id", 1, 1 << 53).map_err(err)?;
-        Ok(view::message_detail(&self.world, id))
+        Ok(view::message_detail(self.world(), id))
     }
 
     /// SHA-256 of the run's trace so far: equal to a native run of the same
@@ -519,11 +572,11 @@ impl Playground {
     /// once, and keeps the answer until more events happen.
     #[wasm_bindgen(js_name = traceHash)]
     pub fn trace_hash(&mut self) -> String {
-        let events = self.world.trace().recorded_count();
+        let events = self.world().trace().recorded_count();
         match &self.hash_cache {
             Some((at, hash)) if *at == events => hash.clone(),
             _ => {
-                let hash = replayed_trace_hash(&self.world);
+                let hash = replayed_trace_hash(self.world());
                 self.hash_cache = Some((events, hash.clone()));
                 hash
             }
@@ -532,30 +585,35 @@ impl Playground {
 
     /// The leader with the highest term, if any.
     pub fn leader(&self) -> Option<f64> {
-        self.world.leader().map(|n| n as f64)
+        self.world().leader().map(|n| n as f64)
     }
 
     /// How many nodes the cluster has.
     pub fn nodes(&self) -> usize {
-        self.world.config().nodes
+        self.world().config().nodes
     }
 
     /// Every action applied so far, with its time (µs), as the simulator
     /// serialises it (what a scenario link records).
     pub fn actions(&self) -> Result<JsValue, JsError> {
-        to_js(&self.world.applied_actions())
+        to_js(&self.world().applied_actions())
     }
 }
 
 impl Playground {
     /// Builds the scenario's world and replays it to its view time.
     fn open(scenario: Scenario) -> Result<Playground, JsError> {
-        let mut world = scenario
-            .to_world(TraceMode::Off, RECENT_EVENTS)
-            .map_err(scenario_err)?;
-        world.run_until(scenario.view.time);
+        let view = scenario.view.clone();
+        let mut timeline = Timeline::new(
+            scenario.clone(),
+            TraceMode::Off,
+            RECENT_EVENTS,
+            CheckpointPolicy::default(),
+        )
+        .map_err(scenario_err)?;
+        timeline.seek(view.time);
         Ok(Playground {
-            world,
+            timeline,
             packed: Vec::new(),
             title: scenario.title,
             caption: scenario.caption,
@@ -570,17 +628,11 @@ impl Playground {
             None => None,
             Some(x) => Some(self.node(x)?),
         };
-        let mut s = Scenario::capture(
-            &self.world,
-            ViewState {
-                time: self.world.now(),
-                playing,
-                selected,
-            },
-        );
-        s.title = self.title.clone();
-        s.caption = self.caption.clone();
-        Ok(s)
+        Ok(self.timeline.scenario(ViewState {
+            time: self.timeline.now(),
+            playing,
+            selected,
+        }))
     }
 
     fn node(&self, id: f64) -> Result<u64, JsError> {
@@ -600,11 +652,11 @@ impl Playground {
     }
 
     fn act(&mut self, action: Action) -> Result<(), JsError> {
-        self.world.apply(action).map_err(err)
+        self.timeline.act(action).map_err(err)
     }
 
     /// The world, for native-side helpers.
     pub fn world(&self) -> &World {
-        &self.world
+        self.timeline.world()
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// Lowest first (floor 1 is the first line). A new top-level module must be
 /// placed here, and in README's Layout.
 const FLOORS: &[&[&str]] = &[
-    &["kv", "rng"],
+    &["kv", "rng", "chunked"],
     &["raft"],
     &["event"],
     &["check"],

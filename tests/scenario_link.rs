@@ -484,10 +484,14 @@ fn invalid_scenarios_in_well_formed_links_are_refused_with_a_reason() {
 // ----- Native replay -----------------------------------------------------------------------
 
 #[test]
-fn replay_link_defaults_to_the_view_time_or_last_action_plus_five_seconds() {
+fn replay_link_defaults_to_the_view_time_where_the_page_opens_it() {
     let s = golden_full();
     let r = replay_link(&s.encode_link().unwrap(), None, TraceMode::Hash).unwrap();
-    assert_eq!(r.until, 1400 * MS + 5 * SECOND);
+    assert_eq!(r.until, s.view.time);
+    let page = s.to_world(TraceMode::Hash, 0).unwrap();
+    let mut page = page;
+    page.run_until(s.view.time);
+    assert_eq!(r.trace_hash, page.trace_hash());
     assert_eq!(r.world.now(), r.until);
     assert_eq!(r.scenario, s);
     let mut at_view = golden_minimal();

@@ -14,6 +14,8 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   reset({nodes, seed, ...})   new cluster (also electionTimeoutMin/Max, heartbeatInterval,
                               latencyMin/Max, loss, duplicate, clients, bugs: [names])
   step()  runFor(ms)  runUntil(ms)  now()  pause()  play()  speed(x)
+  seek(ms)  stepBack()  position()  markers()  branches()  branch(index)
+                              time travel (acting in the past forks a branch)
   partition([[1,2],[3,4,5]])  cut(from, to)  restore(from, to)  heal()
   crash(id)  restart(id)  timeout(id)
   write(key, value, node?)  read(key, node?)  del(key, node?)
@@ -38,6 +40,18 @@ export function installConsoleApi(page) {
     },
     reset: (config = DEFAULT_CLUSTER) => act({ type: "reset", config }),
     step: () => page.step(),
+    seek(ms) {
+      act({ type: "seek", ms });
+      return pg().now();
+    },
+    stepBack: () => page.stepBack(),
+    markers: () => pg().markers(),
+    position: () => pg().position(),
+    branches: () => pg().branches(),
+    branch(index) {
+      act({ type: "branch", index });
+      return pg().now();
+    },
     runFor(ms) {
       const t = pg().runFor(ms);
       page.redraw();

@@ -1,4 +1,5 @@
-// The keyboard. Keys that act on a node act on the selected one (X, T, W, R);
+// The keyboard. ← / → step one event back / forward, Home / End go to the
+// start / the furthest point reached. Keys that act on a node act on the selected one (X, T, W, R);
 // R restarts the leader only when nothing is selected. On a focused node, link
 // or message (Tab reaches each), Enter and Space pick it; they never reach the
 // play/pause shortcut. Typing in a form field never triggers a shortcut.
@@ -8,7 +9,7 @@ import { parsePick } from "./cluster.js";
 import { selectedId, store } from "./store.js";
 
 /**
- * `page`: { step, togglePlay, pick(what), tryAct(action), toast(text), writeTo(id),
+ * `page`: { step, stepBack, seekHome, seekEnd, togglePlay, pick(what), tryAct(action), toast(text), writeTo(id),
  * restartKey, closeSplit, showHelp(on), deselect, closeMenu }.
  */
 export function installKeys(page) {
@@ -54,7 +55,10 @@ function onKey(e, page) {
     // Space on a button, a link or a summary presses it.
     if (t && /^(BUTTON|A|SUMMARY)$/.test(t.tagName)) return;
     page.togglePlay();
-  } else if (k === "s") page.step();
+  } else if (k === "s" || k === "ArrowRight") page.step();
+  else if (k === "ArrowLeft") page.stepBack();
+  else if (k === "Home") page.seekHome();
+  else if (k === "End") page.seekEnd();
   else if (k === "c") page.writeTo(+$("w-to").value || 0);
   else if (k === "h") page.tryAct({ type: "heal" });
   else if (k === "?") page.showHelp(helpOpen ? false : true);

@@ -15,6 +15,7 @@ import { installLayout, isEmbed, linkFromHash, prefersStill } from "./layout.js"
 import { BugList, EventLog, Inspector, KvPanel, LogMatrix, renderChecker } from "./panels.js";
 import { jsonOf, linkOf, loadScenarios, openSource, presets } from "./scenarios.js";
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store } from "./store.js";
+import { TimelineBar, justBeforeViolation } from "./timeline.js";
 import { hint, showMe } from "./toggles.js";
 import { Hunt } from "./hunt.js";
 import { Tour } from "./tour.js";
@@ -39,6 +40,8 @@ const bugList = new BugList({
   teach: (name) => ({ show: showMe(name), hint: hint(name) }),
 });
 let tour = null; // the guided tour, once the page runs
+const timeline = new TimelineBar(act);
+let violationsSeen = 0; // for "pause on violation"
 
 // ----- Actions --------------------------------------------------------------
 
@@ -71,7 +74,14 @@ const ACTIONS = {
   pauseNode: (a) => store.pg.pauseNode(typed(a, "node", "number")),
   resumeNode: (a) => store.pg.resumeNode(typed(a, "node", "number")),
   clockRate: (a) => store.pg.setClockRate(typed(a, "node", "number"), typed(a, "rate", "number")),
+  // Time travel: moves, not changes (acting after a seek into the past forks a branch).
+  seek: (a) => store.pg.seek(typed(a, "ms", "number")),
+  seekStep: (a) => store.pg.seekStep(typed(a, "step", "number")),
+  stepBack: () => store.pg.stepBack(),
+  branch: (a) => store.pg.switchBranch(typed(a, "index", "number")),
 };
+/** Actions that only move in time: they pause the clock first. */
+const MOVES = new Set(["seek", "seekStep", "stepBack", "branch"]);
 
 /** Field `key` of action `a`, if it is of JavaScript type `type`. */
 function typed(a, key, type) {
@@ -89,6 +99,7 @@ function optionalNode(a) {
 function act(action) {
   const run = action && ACTIONS[action.type];
   if (!run) throw new Error(`unknown action ${JSON.stringify(action?.type)}; known: ${Object.keys(ACTIONS).join(", ")}`);
+  if (MOVES.has(action.type)) setPlaying(false, false);
   run(action);
   const at = store.pg.now();
   for (const l of listeners) l(action, at);
@@ -283,6 +294,7 @@ function frame(t) {
         const before = store.pg.now();
         advance(dt * store.speed, t0);
         measureReach(real, store.pg.now() - before);
+        pauseOnViolation();
       }
       clock.dirty = true;
     }
@@ -301,6 +313,22 @@ function frame(t) {
   }
   keep(clock.frameMs, performance.now() - t0);
   if (store.playing) clock.raf = requestAnimationFrame(frame);
+}
+
+/** With "Pause on violation" ticked, the clock stops when the checker finds a new one. */
+function pauseOnViolation() {
+  const n = store.pg.violationCount();
+  if (n > violationsSeen && $("tl-pause").checked) {
+    setPlaying(false, false);
+    toast("Paused: the checker found a violation (“Go to just before” rewinds to it)");
+  }
+  violationsSeen = n;
+}
+
+/** Goes to just before the event that revealed the first violation. */
+function justBefore() {
+  const step = justBeforeViolation(store.pg);
+  if (step !== null) tryAct({ type: "seekStep", step });
 }
 
 function keep(list, x) {
@@ -405,6 +433,8 @@ function render() {
   const detail = msg ? pg.messageDetail(msgId) : undefined;
   inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : [], store.sheet);
   text($("clock"), `t = ${fmtMs(view.time)}`);
+  timeline.render(pg);
+  violationsSeen = Math.min(violationsSeen, view.violations.length);
   tour?.onFrame();
   const c = view.clients[0];
   text(
@@ -563,8 +593,12 @@ function wireControls() {
     rules.scrollIntoView({ block: "start", behavior: prefersStill() ? "auto" : "smooth" });
     rules.querySelector("summary").focus({ preventScroll: true });
   };
+  $("tl-before").onclick = justBefore;
   installKeys({
     step,
+    stepBack,
+    seekHome: () => tryAct({ type: "seek", ms: 0 }),
+    seekEnd: () => tryAct({ type: "seek", ms: store.pg.position().frontierMs }),
     togglePlay: () => setPlaying(!store.playing),
     pick,
     tryAct,
@@ -597,6 +631,12 @@ function step() {
   const t = store.pg.step();
   redraw();
   return t;
+}
+
+/** Pauses and goes back to just before the last event; returns the new time (ms). */
+function stepBack() {
+  act({ type: "stepBack" });
+  return store.pg.now();
 }
 
 /** R: restart the selected node — crash it and start it again at once, from
@@ -666,6 +706,9 @@ wasmReady()
       onAction: (fn) => listeners.push(fn),
       offAction: (fn) => listeners.splice(listeners.indexOf(fn) >>> 0, 1),
       step,
+      stepBack,
+      seekHome: () => tryAct({ type: "seek", ms: 0 }),
+      seekEnd: () => tryAct({ type: "seek", ms: store.pg.position().frontierMs }),
       setPlaying,
       setSpeed,
       redraw,

@@ -24,8 +24,10 @@
 use crate::check::linearizability::NonLinearizable;
 use crate::check::linearizable_watch::LinearizableWatch;
 use crate::check::shadow::{
-    Committed, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of, to_usize,
+    Committed, PerIndex, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of,
+    to_usize,
 };
+use crate::chunked::Chunked;
 use crate::event::describe;
 use crate::event::{
     Address, Event, EventKind, MessageId, MessageKind, Payload, Property, Violation,
@@ -40,7 +42,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Debug, Default)]
 struct NodeState {
     /// The shadow of the persisted log; `log[i - 1]` is index `i`.
-    log: Vec<Slot>,
+    log: Chunked<Slot>,
     /// The persisted `currentTerm`.
     hard_term: Term,
     /// The current role (`None` while crashed or before any role is known).
@@ -106,12 +108,24 @@ impl Binding {
     }
 }
 
+/// The acknowledged writes at indexes `first..=last`, as (index, client, seq) in
+/// increasing order.
+fn acked_between(
+    acked: &PerIndex<Vec<(ClientId, u64)>>,
+    first: LogIndex,
+    last: LogIndex,
+) -> Vec<(LogIndex, ClientId, u64)> {
+    acked
+        .between(first, last)
+        .flat_map(|(i, writes)| writes.iter().map(move |&(c, s)| (i, c, s)))
+        .collect()
+}
+
 /// Dedupe key: at most one violation per key.
 type Key = (Property, u64, u64);
 
-/// A [`Key`] as stored in [`Checker::reported`]: the property by its index, so
-/// that the set has the same type as [`Checker::acked`] and the wasm carries one
-/// B-tree instantiation for both, not two (see README, "Page weight").
+/// A [`Key`] as stored in [`Checker::reported`]: the property by its index (one
+/// B-tree instantiation fewer in the wasm; see README, "Page weight").
 fn stored(key: Key) -> (u64, u64, u64) {
     (key.0.index() as u64, key.1, key.2)
 }
@@ -122,6 +136,9 @@ fn stored(key: Key) -> (u64, u64, u64) {
 pub const MAX_REPORTS_PER_PROPERTY: usize = 8;
 
 /// The continuous safety checker; see the module docs.
+///
+/// What grows with the run (shadows, committed prefix, the per-index facts, the
+/// client history) is [`Chunked`]: a clone, a time-travel checkpoint, shares it.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     nodes: BTreeMap<NodeId, NodeState>,
@@ -129,20 +146,21 @@ pub struct Checker {
     leaders: BTreeMap<Term, NodeId>,
     /// (voter, term) -> the first candidate it voted for.
     votes: BTreeMap<(NodeId, Term), NodeId>,
-    /// (index, term) -> (prefix hash, first node seen holding it). Kept after
-    /// truncation: in a correct Raft (index, term) identifies one entry and one
-    /// prefix over the whole run.
-    entries: BTreeMap<(LogIndex, Term), (u64, NodeId)>,
+    /// At position `index`: (term, prefix hash, first node seen holding it), one
+    /// per term seen at that index, in the order seen. Kept after truncation: in a
+    /// correct Raft (index, term) identifies one entry and one prefix over the run.
+    entries: PerIndex<Vec<(Term, u64, NodeId)>>,
     /// The cluster's committed prefix; `committed[i - 1]` is index `i`.
-    committed: Vec<Committed>,
+    committed: Chunked<Committed>,
     /// Monotone stack over the committed prefix: `(last index of a batch, its
     /// commit term)`, terms strictly increasing upwards. Answers "the highest
     /// committed index committed in a term < T" by binary search.
     commit_terms: Vec<(LogIndex, Term)>,
-    /// Index -> (data hash, data, node) of the first application seen.
-    applied: BTreeMap<LogIndex, (u64, EntryData, NodeId)>,
-    /// Every acknowledged write: (index, client, seq).
-    acked: BTreeSet<(LogIndex, ClientId, u64)>,
+    /// At position `index`: (data hash, data, node) of the first application seen.
+    applied: PerIndex<Option<(u64, EntryData, NodeId)>>,
+    /// At position `index`: every acknowledged write there, as (client, seq) in
+    /// increasing order.
+    acked: PerIndex<Vec<(ClientId, u64)>>,
     /// Raft messages on the wire: id -> (receiver, term). Removed when delivered
     /// or dropped.
     wire: BTreeMap<MessageId, (NodeId, Term, Binding)>,
@@ -237,7 +255,10 @@ impl Checker {
             EventKind::ClientOk {
                 client, seq, index, ..
             } => {
-                self.acked.insert((*index, *client, *seq));
+                let at = self.acked.at(*index);
+                if let Err(p) = at.binary_search(&(*client, *seq)) {
+                    at.insert(p, (*client, *seq));
+                }
                 self.check_ack(&mut out, t, *index, *client, *seq);
             }
             EventKind::Send {
@@ -506,11 +527,9 @@ impl Checker {
         let commit = ns.commit;
 
         // Log Matching: (index, term) names one prefix over the whole run.
-        match self.entries.get(&(index, entry.term)).copied() {
-            None => {
-                self.entries
-                    .insert((index, entry.term), (slot.prefix, node));
-            }
+        let seen = self.entries.at(index);
+        match seen.iter().find(|e| e.0 == entry.term).map(|e| (e.1, e.2)) {
+            None => seen.push((entry.term, slot.prefix, node)),
             Some((prefix, other)) if prefix != slot.prefix => {
                 let term = entry.term;
                 self.report(
@@ -604,10 +623,9 @@ impl Checker {
         data: &EntryData,
     ) {
         let hash = hash_of(data);
-        match self.applied.get(&index) {
-            None => {
-                self.applied.insert(index, (hash, data.clone(), node));
-            }
+        let earlier = self.applied.at(index);
+        match earlier {
+            None => *earlier = Some((hash, data.clone(), node)),
             Some((first_hash, first_data, first_node)) if *first_hash != hash => {
                 let (first_node, first) = (*first_node, describe::entry_in_words(first_data));
                 self.report(
@@ -690,11 +708,7 @@ impl Checker {
             self.commit_terms.push((top, commit_term));
 
             // Acknowledged writes that were waiting for their index to commit.
-            let pending: Vec<_> = self
-                .acked
-                .range((known + 1, 0, 0)..=(top, u64::MAX, u64::MAX))
-                .copied()
-                .collect();
+            let pending = acked_between(&self.acked, known + 1, top);
             for (index, client, seq) in pending {
                 self.check_ack(out, t, index, client, seq);
             }
@@ -734,7 +748,7 @@ impl Checker {
         };
         // Acknowledged writes in the differing range that this node replaced.
         let mut lost = Vec::new();
-        for &(index, client, seq) in self.acked.range((first, 0, 0)..=(last, u64::MAX, u64::MAX)) {
+        for (index, client, seq) in acked_between(&self.acked, first, last) {
             if let Some(slot) = ns.slot(index)
                 && slot.cmd != Some((client, seq))
             {

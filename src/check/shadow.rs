@@ -4,9 +4,55 @@
 //! to `i` iff their `h[i]` are equal (up to 64-bit collisions, which can only hide
 //! a violation, never invent one).
 
+use crate::chunked::{CHUNK, Chunked};
 use crate::kv::ClientId;
 use crate::raft::{EntryData, LogIndex, NodeId, Term};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+
+/// A fact per log index, shared between clones of the checker: a dense
+/// [`Chunked`] table for the indexes a run reaches one after another, and a map
+/// for an index far past them (a garbage stream's `u64::MAX`), so that one odd
+/// index costs no huge table. Invariant: every `sparse` key is `>= dense.len()`.
+#[derive(Clone, Debug, Default)]
+pub(super) struct PerIndex<T> {
+    dense: Chunked<T>,
+    sparse: BTreeMap<usize, T>,
+}
+
+impl<T: Clone + Default> PerIndex<T> {
+    /// The fact at `index`, inserted as the default first if absent.
+    pub(super) fn at(&mut self, index: LogIndex) -> &mut T {
+        let i = to_usize(index);
+        if i >= self.dense.len() && i > self.dense.len().saturating_add(CHUNK) {
+            return self.sparse.entry(i).or_default();
+        }
+        while self.dense.len() <= i {
+            let next = self.dense.len();
+            self.dense
+                .push(self.sparse.remove(&next).unwrap_or_default());
+        }
+        self.dense.get_mut(i).expect("grown to hold it")
+    }
+
+    /// The facts at `first..=last` with their indexes, in index order.
+    pub(super) fn between(
+        &self,
+        first: LogIndex,
+        last: LogIndex,
+    ) -> impl Iterator<Item = (LogIndex, &T)> {
+        let (first, last) = (to_usize(first), to_usize(last));
+        let dense = self.dense.range(first, last.saturating_add(1));
+        let dense = (first..).zip(dense);
+        let sparse = self
+            .sparse
+            .range(first..=last.max(first))
+            .filter(move |_| first <= last);
+        dense
+            .chain(sparse.map(|(&i, t)| (i, t)))
+            .map(|(i, t)| (i as LogIndex, t))
+    }
+}
 
 /// One entry of a shadow log: everything the checks need, without the data itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +78,7 @@ pub(super) struct Committed {
 }
 
 /// `items[index - 1]`, checked.
-pub(super) fn get<T>(items: &[T], index: LogIndex) -> Option<&T> {
+pub(super) fn get<T>(items: &Chunked<T>, index: LogIndex) -> Option<&T> {
     let i = usize::try_from(index).ok()?.checked_sub(1)?;
     items.get(i)
 }
@@ -61,7 +107,11 @@ impl Prefixed for Committed {
 /// The first index in `1..=hi` where the two chains differ, given that they differ
 /// at `hi`. Prefix hashes that agree at `i` agree below `i`, so the predicate is
 /// monotone and a binary search finds it in O(log n).
-pub(super) fn first_mismatch<A: Prefixed, B: Prefixed>(a: &[A], b: &[B], hi: LogIndex) -> LogIndex {
+pub(super) fn first_mismatch<A: Prefixed, B: Prefixed>(
+    a: &Chunked<A>,
+    b: &Chunked<B>,
+    hi: LogIndex,
+) -> LogIndex {
     let differs = |i: LogIndex| get(a, i).map(Prefixed::prefix) != get(b, i).map(Prefixed::prefix);
     let (mut lo, mut hi) = (1, hi.max(1));
     while lo < hi {

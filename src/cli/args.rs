@@ -88,7 +88,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "ID", conflicts_with_all = SCENARIO_CONFLICTS, conflicts_with = "link")]
     pub preset: Option<String>,
     /// Simulated time to run to (overrides --duration). With a link, the default is
-    /// the link's view time or its last action + 5 s, whichever is later; with a
+    /// the link's view time (where the page opens it: the same trace hash); with a
     /// preset, the preset's length.
     #[arg(long, value_parser = parse_duration)]
     pub until: Option<Time>,

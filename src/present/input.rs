@@ -301,17 +301,35 @@ pub fn bug(name: &str) -> Result<Bug, String> {
 /// world knows only "heal all" and "cut one", so this is a heal followed by the
 /// remaining cuts, all at the same instant (each one an ordinary action).
 pub fn restore_link(world: &mut World, from: NodeId, to: NodeId) -> Result<(), String> {
-    world.validate_action(&Action::Cut { from, to })?;
-    let keep: Vec<(NodeId, NodeId)> = world
-        .network()
-        .cut_links()
-        .filter(|&l| l != (from, to))
-        .collect();
-    world.apply(Action::Heal)?;
-    for (a, b) in keep {
-        world.apply(Action::Cut { from: a, to: b })?;
+    for action in restore_link_actions(world, from, to)? {
+        world.apply(action)?;
     }
     Ok(())
+}
+
+/// The actions [`restore_link`] applies: a heal, then every other cut again.
+pub fn restore_link_actions(
+    world: &World,
+    from: NodeId,
+    to: NodeId,
+) -> Result<Vec<Action>, String> {
+    world.validate_action(&Action::Cut { from, to })?;
+    let keep = world.network().cut_links().filter(|&l| l != (from, to));
+    Ok(std::iter::once(Action::Heal)
+        .chain(keep.map(|(a, b)| Action::Cut { from: a, to: b }))
+        .collect())
+}
+
+/// The µs to seek to for `seek(ms)`: from 0 to the longest scenario.
+pub fn seek_target(ms: f64) -> Result<Time, String> {
+    let max_ms = (crate::scenario::MAX_TIME / MS) as f64;
+    if !ms.is_finite() || !(0.0..=max_ms).contains(&ms) {
+        return Err(format!(
+            "seek: the time must be from 0 to {max_ms} ms (got {})",
+            show(ms)
+        ));
+    }
+    Ok((ms * MS as f64).round() as Time)
 }
 
 #[cfg(test)]

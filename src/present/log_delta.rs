@@ -3,6 +3,7 @@
 //! only what was appended since it last looked.
 
 use super::describe;
+use crate::chunked::Chunked;
 use crate::raft::{Entry, LogIndex, Term};
 use crate::sim::world::Server;
 use serde::Serialize;
@@ -18,18 +19,19 @@ pub struct EntryView {
 
 /// FNV-1a over the terms of a log (an entry's index and term fix its content,
 /// by Log Matching; the length is folded in too).
-pub fn log_sig(entries: &[Entry]) -> u32 {
+pub fn log_sig<'a>(entries: impl ExactSizeIterator<Item = &'a Entry>) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
+    let len = entries.len();
     for e in entries {
         for b in e.term.to_le_bytes() {
             h = (h ^ b as u32).wrapping_mul(0x0100_0193);
         }
     }
-    h ^ entries.len() as u32
+    h ^ len as u32
 }
 
 /// A node's log entries: its live log, or its disk while it is crashed.
-fn entries_of(server: &Server) -> &[Entry] {
+fn entries_of(server: &Server) -> &Chunked<Entry> {
     match &server.node {
         Some(n) => n.log().entries(),
         None => server.disk.log.entries(),
@@ -60,12 +62,11 @@ pub fn log_delta(server: &Server, known_length: usize, known_sig: u32, max: usiz
     let entries = entries_of(server);
     // Nothing known is a prefix of anything.
     let prefix = known_length == 0
-        || (known_length <= entries.len() && log_sig(&entries[..known_length]) == known_sig);
+        || (known_length <= entries.len() && log_sig(entries.range(0, known_length)) == known_sig);
     let (reset, list) = if prefix {
-        let new = &entries[known_length..];
-        let skip = new.len().saturating_sub(max);
-        let first = known_length + skip;
-        (false, entries_from(&entries[first..], first))
+        let new = entries.len() - known_length;
+        let first = known_length + new.saturating_sub(max);
+        (false, entries_from(entries, first))
     } else {
         (true, newest_entries(entries, Some(max)))
     };
@@ -73,14 +74,14 @@ pub fn log_delta(server: &Server, known_length: usize, known_sig: u32, max: usiz
         reset,
         entries: list,
         log_length: entries.len() as LogIndex,
-        log_sig: log_sig(entries),
+        log_sig: log_sig(entries.iter()),
     }
 }
 
-/// Entries viewed with their indexes, the first being at 0-based `offset`.
-fn entries_from(entries: &[Entry], offset: usize) -> Vec<EntryView> {
+/// The entries from 0-based `offset` on, viewed with their indexes.
+fn entries_from(entries: &Chunked<Entry>, offset: usize) -> Vec<EntryView> {
     entries
-        .iter()
+        .range(offset, entries.len())
         .enumerate()
         .map(|(i, e)| EntryView {
             index: (offset + i) as u64 + 1,
@@ -91,9 +92,9 @@ fn entries_from(entries: &[Entry], offset: usize) -> Vec<EntryView> {
 }
 
 /// The newest `max_log` entries (all of them for `None`), viewed.
-pub(super) fn newest_entries(entries: &[Entry], max_log: Option<usize>) -> Vec<EntryView> {
+pub(super) fn newest_entries(entries: &Chunked<Entry>, max_log: Option<usize>) -> Vec<EntryView> {
     let skip = max_log.map_or(0, |m| entries.len().saturating_sub(m));
-    entries_from(&entries[skip..], skip)
+    entries_from(entries, skip)
 }
 
 #[cfg(test)]

@@ -10,12 +10,14 @@
 //! - [`describe`]: every sentence about messages, events and violations.
 //! - [`input`]: what the page sends (configs, numbers, names), checked.
 //! - [`history`]: the whole run's event list, filtered and paged.
+//! - [`timeline_view`]: the time-travel timeline in milliseconds (markers, branches).
 
 pub mod describe;
 pub mod frames;
 pub mod history;
 pub mod input;
 pub mod log_delta;
+pub mod timeline_view;
 pub mod view;
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! The replicated log: 1-based, with index 0 standing for "empty prefix" (term 0).
 
 use super::types::{Entry, LogIndex, Term};
+use crate::chunked::Chunked;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Log {
-    /// `entries[i]` holds index `i + 1`.
-    entries: Vec<Entry>,
+    /// `entries[i]` holds index `i + 1`. Chunked, so that a checkpoint of the
+    /// world shares the log with the run instead of copying it.
+    entries: Chunked<Entry>,
 }
 
 impl Log {
@@ -15,7 +17,9 @@ impl Log {
     }
 
     pub fn from_entries(entries: Vec<Entry>) -> Self {
-        Log { entries }
+        Log {
+            entries: Chunked::from(entries),
+        }
     }
 
     pub fn last_index(&self) -> LogIndex {
@@ -41,18 +45,13 @@ impl Log {
         self.entries.get(index as usize - 1)
     }
 
-    /// Entries `from ..= to` (clamped to what exists).
-    pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry] {
+    /// Copies of the entries `from ..= to` (clamped to what exists).
+    pub fn slice(&self, from: LogIndex, to: LogIndex) -> Vec<Entry> {
         let start = (from.max(1) - 1) as usize;
-        let end = (to as usize).min(self.entries.len());
-        if start >= end {
-            &[]
-        } else {
-            &self.entries[start..end]
-        }
+        self.entries.range(start, to as usize).cloned().collect()
     }
 
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &Chunked<Entry> {
         &self.entries
     }
 

@@ -1005,7 +1005,7 @@ impl Node {
             .term_at(prev_log_index)
             .expect("nextIndex is within the leader's log + 1");
         let last = prev_log_index + self.config.max_entries_per_append as LogIndex;
-        let entries = self.log.slice(pr.next_index, last).to_vec();
+        let entries = self.log.slice(pr.next_index, last);
         let leader_commit = self.commit_index;
         self.send(
             peer,

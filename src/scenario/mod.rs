@@ -12,6 +12,7 @@
 pub mod link;
 pub mod presets;
 pub mod shrink;
+pub mod timeline;
 pub mod wire;
 pub mod wire_v2;
 
@@ -395,8 +396,7 @@ pub struct Replay {
 }
 
 /// Decodes `link` (a URL or fragment) and replays it up to `until`, or, without
-/// one, to the later of the scenario's view time and its last action plus five
-/// seconds. Use `TraceMode::Full` to write the trace out afterwards.
+/// one, to the scenario's view time (where the page opens it). Use `TraceMode::Full` to write the trace out afterwards.
 pub fn replay_link(
     link: &str,
     until: Option<Time>,
@@ -437,11 +437,8 @@ pub fn replayed_trace_hash(world: &World) -> String {
     replay.trace_hash()
 }
 
-/// Where a replay without an explicit end stops: the view time, or five seconds
-/// after the last action, whichever is later.
+/// Where a replay without an explicit end stops: the view time, where the page
+/// opens the link, so that a pasted link gives the page's trace hash.
 pub fn default_until(scenario: &Scenario) -> Time {
-    scenario
-        .view
-        .time
-        .max(scenario.last_action_time() + 5 * SECOND)
+    scenario.view.time
 }

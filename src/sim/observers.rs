@@ -20,6 +20,27 @@ pub struct Observers {
     violations: Vec<Violation>,
     /// The page's whole-run event list, once asked for ([`Observers::keep_history`]).
     history: Option<History>,
+    /// Time travel only: the notable events (see [`is_notable`]) since the last
+    /// [`Observers::take_notable`]; `None` when nobody collects them.
+    notable: Option<Vec<Event>>,
+}
+
+/// Events worth a marker on a timeline: elections and leaders, crashes and
+/// restarts, partitions, cuts and heals, violations. Few per step.
+pub fn is_notable(kind: &EventKind) -> bool {
+    use crate::raft::RoleKind;
+    matches!(
+        kind,
+        EventKind::Role {
+            role: RoleKind::Candidate | RoleKind::Leader,
+            ..
+        } | EventKind::Crash { .. }
+            | EventKind::Restart { .. }
+            | EventKind::Partition { .. }
+            | EventKind::Cut { .. }
+            | EventKind::Heal
+            | EventKind::Violation(_)
+    )
 }
 
 impl Observers {
@@ -31,6 +52,28 @@ impl Observers {
             trace: Trace::new(trace, recent_events),
             violations: Vec::new(),
             history: None,
+            notable: None,
+        }
+    }
+
+    /// Starts (or stops) keeping the notable events for [`Observers::take_notable`].
+    pub fn collect_notable(&mut self, on: bool) {
+        self.notable = on.then(Vec::new);
+    }
+
+    /// The notable events since the last call (empty when not collecting).
+    pub fn take_notable(&mut self) -> Vec<Event> {
+        self.notable
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn note(&mut self, event: &Event) {
+        if let Some(notable) = self.notable.as_mut()
+            && is_notable(&event.kind)
+        {
+            notable.push(event.clone());
         }
     }
 
@@ -47,6 +90,7 @@ impl Observers {
         if let Some(h) = self.history.as_mut() {
             h.record(&event);
         }
+        self.note(&event);
         for v in found {
             self.record_violation(time, v);
         }
@@ -64,6 +108,7 @@ impl Observers {
         if let Some(h) = self.history.as_mut() {
             h.record(&event);
         }
+        self.note(&event);
         self.violations.push(violation);
     }
 

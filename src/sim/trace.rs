@@ -5,6 +5,10 @@ use crate::sim::config::TraceMode;
 use crate::sim::event::{Event, EventKind};
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Events per chunk of [`Trace::recent`]'s window.
+const RECENT_CHUNK: usize = 32;
 
 #[derive(Clone)]
 pub struct Trace {
@@ -14,8 +18,14 @@ pub struct Trace {
     line: Vec<u8>,
     /// The JSON Lines text, in `TraceMode::Full`.
     text: Vec<u8>,
-    /// The newest events (for the page's event log), bounded.
-    recent: VecDeque<Event>,
+    /// The newest events (for the page's event log), in chunks of
+    /// [`RECENT_CHUNK`] that a clone (a time-travel checkpoint) shares: every
+    /// chunk but the last is full, and whole chunks are dropped from the front
+    /// once the rest hold `recent_capacity` events. [`Trace::recent`] shows the
+    /// newest `recent_capacity`.
+    recent: VecDeque<Arc<Vec<Event>>>,
+    /// Events in `recent`'s chunks.
+    recent_held: usize,
     recent_capacity: usize,
     /// Every event recorded, `rejected` ones included.
     recorded: u64,
@@ -31,6 +41,7 @@ impl Trace {
             line: Vec::with_capacity(256),
             text: Vec::new(),
             recent: VecDeque::new(),
+            recent_held: 0,
             recent_capacity,
             recorded: 0,
             rejections: 0,
@@ -43,10 +54,7 @@ impl Trace {
             self.rejections += 1;
         }
         if self.recent_capacity > 0 {
-            if self.recent.len() == self.recent_capacity {
-                self.recent.pop_front();
-            }
-            self.recent.push_back(event.clone());
+            self.keep_recent(event);
         }
         if self.mode == TraceMode::Off {
             return;
@@ -90,8 +98,26 @@ impl Trace {
             .collect()
     }
 
+    /// The newest events, at most `recent_capacity`, oldest first.
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = &Event> {
-        self.recent.iter()
+        let first = self.recent_held.saturating_sub(self.recent_capacity);
+        (first..self.recent_held).map(|i| &self.recent[i / RECENT_CHUNK][i % RECENT_CHUNK])
+    }
+
+    fn keep_recent(&mut self, event: &Event) {
+        match self.recent.back_mut() {
+            Some(last) if last.len() < RECENT_CHUNK => Arc::make_mut(last).push(event.clone()),
+            _ => {
+                let mut chunk = Vec::with_capacity(RECENT_CHUNK);
+                chunk.push(event.clone());
+                self.recent.push_back(Arc::new(chunk));
+            }
+        }
+        self.recent_held += 1;
+        while self.recent.len() > 1 && self.recent_held - RECENT_CHUNK >= self.recent_capacity {
+            self.recent.pop_front();
+            self.recent_held -= RECENT_CHUNK;
+        }
     }
 
     /// Events so far, not counting `rejected` ones: those only say why a node

@@ -19,7 +19,7 @@ use crate::sim::client::Client;
 pub use crate::sim::client::PERSON;
 use crate::sim::config::{NetworkConfig, SimConfig, TraceMode};
 use crate::sim::effect::{Effect, Envelope};
-use crate::sim::event::{Address, EventKind, MessageId, Payload};
+use crate::sim::event::{Address, Event, EventKind, MessageId, Payload};
 pub use crate::sim::inflight::InFlight;
 use crate::sim::network::Network;
 use crate::sim::observers::Observers;
@@ -367,6 +367,17 @@ impl World {
     /// Starts judging liveness with `watch` (sweeps).
     pub fn set_observer_liveness(&mut self, watch: LivenessWatch) {
         self.observers.watch_liveness(watch);
+    }
+
+    /// Keeps (or stops keeping) the notable events a timeline marks (see
+    /// [`crate::sim::observers::is_notable`]) until [`World::take_notable`].
+    pub fn collect_notable(&mut self, on: bool) {
+        self.observers.collect_notable(on);
+    }
+
+    /// The notable events since the last call (empty unless collecting).
+    pub fn take_notable(&mut self) -> Vec<Event> {
+        self.observers.take_notable()
     }
 
     /// Liveness violations at `end`, allowing `bound` after the final heal.

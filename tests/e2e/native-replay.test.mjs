@@ -71,6 +71,9 @@ test("20 links: native trace hash equals the browser's", () =>
       const native = out.match(/^trace-hash: ([0-9a-f]{64})$/m);
       assert.ok(native, `no trace-hash line in:\n${out}`);
       assert.equal(native[1], run.hash, `link ${i}: native and browser hashes differ\n${run.link}`);
+      // Without --until a link runs to its view time, where the page opens it: the same hash.
+      const opened = execFileSync(cli, ["run", run.link], { encoding: "utf8" });
+      assert.equal(opened.match(/^trace-hash: ([0-9a-f]{64})$/m)?.[1], run.hash, `link ${i}: default --until`);
       const v = out.match(/^violations: (\d+)$/m);
       assert.equal(Number(v[1]), run.violations, `link ${i}: violation counts differ`);
       hashes.add(run.hash);

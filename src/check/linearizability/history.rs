@@ -2,6 +2,7 @@
 //! client, its invoke time and how it ended, built from hand or from the
 //! simulator's client events.
 
+use crate::chunked::{CHUNK, Chunked};
 use crate::event::{Event, EventKind};
 use crate::kv::{ClientId, Op, OpResult};
 use crate::raft::Time;
@@ -54,17 +55,66 @@ impl Operation {
     }
 }
 
-/// The requests of a run, in invoke order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The requests of a run, in invoke order. Chunked, so that a checkpoint of a
+/// world (whose checker keeps its clients' history) shares it.
+#[derive(Clone, Debug, Default)]
 pub struct History {
-    operations: Vec<Operation>,
+    operations: Chunked<Operation>,
     /// `(client, seq)` -> position in `operations`.
     /// Invariant: one entry per operation, so a request is never counted twice.
-    by_request: BTreeMap<(ClientId, u64), usize>,
+    by_request: RequestIndex,
     /// key -> positions in `operations` of the requests on it, in invoke order
     /// (a live checker searches one key often: building its history must not
-    /// cost the whole run's).
-    by_key: BTreeMap<String, Vec<usize>>,
+    /// cost the whole run's). Chunked, shared between clones like the rest.
+    by_key: BTreeMap<String, Chunked<usize>>,
+}
+
+/// Two histories are equal when they hold the same operations in the same order
+/// (the index is derived from them).
+impl PartialEq for History {
+    fn eq(&self, other: &Self) -> bool {
+        self.operations == other.operations
+    }
+}
+
+impl Eq for History {}
+
+/// `(client, seq)` -> position, shared between clones too: per client, positions
+/// by seq (a run's seqs count up from 0 or 1); a seq far past the others goes to
+/// `sparse`, so a hand-written history with seq 10^9 costs no dense table.
+#[derive(Clone, Debug, Default)]
+struct RequestIndex {
+    dense: BTreeMap<ClientId, Chunked<Option<usize>>>,
+    sparse: BTreeMap<(ClientId, u64), usize>,
+}
+
+impl RequestIndex {
+    fn get(&self, client: ClientId, seq: u64) -> Option<usize> {
+        let dense = self
+            .dense
+            .get(&client)
+            .and_then(|d| d.get(usize::try_from(seq).ok()?));
+        dense
+            .copied()
+            .flatten()
+            .or_else(|| self.sparse.get(&(client, seq)).copied())
+    }
+
+    /// Records a request `get` does not know yet.
+    fn insert(&mut self, client: ClientId, seq: u64, position: usize) {
+        let dense = self.dense.entry(client).or_default();
+        let i = usize::try_from(seq).unwrap_or(usize::MAX);
+        if i < dense.len() {
+            *dense.get_mut(i).expect("within the table") = Some(position);
+        } else if i <= dense.len().saturating_add(CHUNK) {
+            while dense.len() < i {
+                dense.push(None);
+            }
+            dense.push(Some(position));
+        } else {
+            self.sparse.insert((client, seq), position);
+        }
+    }
 }
 
 impl History {
@@ -119,7 +169,7 @@ impl History {
     /// Adds an operation (hand-written histories; `observe` for runs).
     pub fn push(&mut self, operation: Operation) -> Result<(), String> {
         let request = (operation.client, operation.seq);
-        if self.by_request.contains_key(&request) {
+        if self.by_request.get(request.0, request.1).is_some() {
             return Err(format!(
                 "Client {}'s request {} is already in the history.",
                 request.0, request.1
@@ -133,12 +183,14 @@ impl History {
                 request.0, request.1, operation.invoked_at
             ));
         }
-        self.by_request.insert(request, self.operations.len());
+        self.by_request
+            .insert(request.0, request.1, self.operations.len());
         match self.by_key.get_mut(operation.key()) {
             Some(positions) => positions.push(self.operations.len()),
             None => {
-                self.by_key
-                    .insert(operation.key().to_string(), vec![self.operations.len()]);
+                let mut positions = Chunked::new();
+                positions.push(self.operations.len());
+                self.by_key.insert(operation.key().to_string(), positions);
             }
         }
         self.operations.push(operation);
@@ -147,10 +199,12 @@ impl History {
 
     /// Marks a pending request as acknowledged with `result` at `at`.
     pub fn acknowledge(&mut self, client: ClientId, seq: u64, result: OpResult, at: Time) {
-        let Some(&i) = self.by_request.get(&(client, seq)) else {
+        let Some(i) = self.by_request.get(client, seq) else {
             return;
         };
-        let operation = &mut self.operations[i];
+        let Some(operation) = self.operations.get_mut(i) else {
+            return;
+        };
         if operation.outcome == Outcome::Pending && at >= operation.invoked_at {
             operation.outcome = Outcome::Ok {
                 result,
@@ -159,7 +213,7 @@ impl History {
         }
     }
 
-    pub fn operations(&self) -> &[Operation] {
+    pub fn operations(&self) -> &Chunked<Operation> {
         &self.operations
     }
 
@@ -169,8 +223,8 @@ impl History {
         self.by_key
             .get(key)
             .into_iter()
-            .flatten()
-            .map(|&i| (i, &self.operations[i]))
+            .flat_map(|positions| positions.iter())
+            .map(|&i| (i, self.operations.get(i).expect("an indexed operation")))
     }
 
     pub fn len(&self) -> usize {
