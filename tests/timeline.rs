@@ -188,6 +188,28 @@ fn acting_at_the_frontier_does_not_fork() {
     assert_eq!(t.world().trace_hash(), replay_hash(&s2, 6 * SECOND));
 }
 
+/// Acting at the frontier of a scenario with actions still scheduled (a
+/// preset's script) keeps them: the new action joins the script, and the run
+/// equals a fresh replay of the merged scenario.
+#[test]
+fn acting_at_the_frontier_keeps_the_scripts_future() {
+    let s = busy(11);
+    let mut t = timeline(&s);
+    t.seek(1300 * MS); // after the crash, before the second write
+    t.act(Action::Timeout { node: 3 }).unwrap();
+    assert_eq!(t.branches().len(), 1, "no fork at the frontier");
+    assert_eq!(t.actions().len(), s.actions.len() + 1);
+    assert_eq!(t.actions()[2].time, 1300 * MS);
+    assert_eq!(&t.actions()[3..], &s.actions[2..], "the script goes on");
+    t.seek(4 * SECOND);
+    let merged = t.scenario(Default::default());
+    assert_eq!(t.world().trace_hash(), replay_hash(&merged, 4 * SECOND));
+    // Seeking back into it and forward again replays the same merged run.
+    t.seek(1 * SECOND);
+    t.seek(4 * SECOND);
+    assert_eq!(t.world().trace_hash(), replay_hash(&merged, 4 * SECOND));
+}
+
 #[test]
 fn markers_are_the_runs_elections_faults_actions_and_violations() {
     let s = busy(4);

@@ -376,22 +376,27 @@ impl Timeline {
 
     // ----- Acting and branches -------------------------------------------------
 
-    /// Applies `action` now. In the past (before the frontier, or with recorded
-    /// actions still ahead) it first forks: the recorded future is kept as a
-    /// branch and the current branch ends here. A bad action changes nothing.
+    /// Applies `action` now. In the past (before the frontier: after a seek
+    /// back) it first forks: the recorded future is kept as a branch and the
+    /// current branch ends here. At the frontier, actions the scenario still has
+    /// scheduled (a preset's script, a link's faults) stay scheduled: the new
+    /// one joins them, in time order, applied now. A bad action changes nothing.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
         // Like `World::apply`: the world's own events due now come first.
         self.advance(Stop::OwnEventsNow);
         self.world.validate_action(&action)?;
-        let in_the_past =
-            self.cursor.at < self.frontier || self.cursor.next_action < self.actions().len();
-        if in_the_past {
+        if self.cursor.at < self.frontier {
             self.fork();
         }
         let time = self.cursor.at.time;
+        // Every action before `next_action` is applied (time <= now), every one
+        // from it on is still ahead (time >= now): inserting here keeps the
+        // list in time order, and checkpoints (all at or before now, with
+        // `next_action` at most this) replay it in the same place.
+        let at = self.cursor.next_action;
         self.branches[self.current]
             .actions
-            .push(TimedAction { time, action });
+            .insert(at, TimedAction { time, action });
         self.advance(Stop::Step(self.cursor.at.step + 1));
         Ok(())
     }
