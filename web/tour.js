@@ -5,9 +5,11 @@
 // something, recognises it in the action stream (`onAction`), watches the
 // run until the outcome shows, and says what happened.
 //
-// Left out until the playground has what they need: "wrote it locally is not
-// committed" (an ack-before-commit toggle) and "packets drop, nodes pause,
-// clocks drift" (GC pauses, clock drift).
+// The chapters follow the field guide's order; "packets drop, nodes pause,
+// clocks drift" comes from the same opening paragraph as "a majority makes
+// progress" and follows it, so that the first chapter can introduce the screen.
+// Every caption was written from the run it shows (times, ids, terms): if the
+// core's behaviour changes, read each scene again (`raft.view()`).
 
 import { $, html } from "./dom.js";
 import { store } from "./store.js";
@@ -23,6 +25,13 @@ const node = (v, id) => v.nodes.find((n) => n.id === id);
 const leaderOf = (v) => {
   const max = Math.max(0, ...v.nodes.map((n) => n.term));
   return v.nodes.find((n) => n.role === "leader" && !n.crashed && n.term === max);
+};
+const isolated = (v, id) => (reachable(v, id).length + 1) * 2 <= v.nodes.length;
+/** Cuts the leader off from every other node and sends it a write. */
+const isolateAndWrite = (act, v) => {
+  const l = leaderOf(v);
+  act({ type: "partition", groups: [[l.id], v.nodes.filter((n) => n.id !== l.id).map((n) => n.id)] });
+  act({ type: "write", key: "x", value: "1", node: l.id });
 };
 const kvText = (kv) => (kv.length ? kv.map(([k, x]) => `${k}=${x}`).join(", ") : "nothing");
 
@@ -71,6 +80,56 @@ export const CHAPTERS = [
     ],
   },
   {
+    title: "Packets drop, nodes pause, clocks drift",
+    claim:
+      "“Packets drop, nodes pause for garbage collection, and clocks drift. The whole point of a consensus protocol is to let a cluster keep making progress anyway.”",
+    steps: [
+      {
+        scene: { config: { nodes: 5, seed: 3 }, ms: 1000, then: (act, v) => act({ type: "pauseNode", node: leaderOf(v).id }), thenMs: 2000, select: 3 },
+        text: "S3 led term 1. At 1 s it paused, as in a stop-the-world garbage collection: it handles nothing, its timers stand still, and the messages sent to it wait (the inspector counts 22 by 2 s). It still believes it leads term 1. The others stopped hearing heartbeats: S1, S2 and S5 stood in term 2 and split the vote, and S4 won term 3 by 1.4 s. The cluster went on without S3.",
+      },
+      {
+        scene: {
+          config: { nodes: 5, seed: 3 },
+          ms: 1000,
+          then: (act, v) => act({ type: "pauseNode", node: leaderOf(v).id }),
+          thenMs: 2000,
+          last: (act) => act({ type: "resumeNode", node: 3 }),
+          select: 3,
+        },
+        text: "At 2 s S3 resumes and handles its 22 waiting messages at once, in the order they came, on its old beliefs: the term-2 vote requests of an election long over (it steps down to term 2, votes for S1 and refuses S2 and S5), then S4's term-3 vote request (granted, late), then S4's AppendEntries one after another. It is a follower of term 3 now, with S4's log (the Events list shows each step). Nothing it did was harmful: the terms fenced it off.",
+      },
+      {
+        scene: { config: { nodes: 5, seed: 3 }, ms: 1000, then: (act) => act({ type: "clockRate", node: 1, rate: 3 }), thenMs: 1300, select: 1 },
+        text: "Clock drift, same cluster: at 1 s S1's clock was set to run 3× fast. Its election timeout, 150–300 ms on its own clock, now lasts 50–100 ms of real time, close to the leader's 50 ms heartbeat interval plus the network's delay. At 1.20 s its timer ran out before the next heartbeat arrived, S1 stood in term 2, and at 1.22 s it won: a healthy leader, S3, was deposed (without the drift S3 still leads at 4 s). A drifting clock costs elections, never safety: no rule of Raft reads a clock.",
+      },
+      {
+        try: {
+          scene: { config: { nodes: 5, seed: 3 }, ms: 1000, select: 3 },
+          ask: "Your turn: pause the leader. S3 is selected; press Pause (a GC stop-the-world), then Play. Once the others have elected a new leader, select S3 again and press Resume.",
+          waiting: "Waiting for the leader to be paused…",
+          onAction(a, v, s) {
+            const l = s.leader;
+            if (a.type === "pauseNode" && a.node === l.id)
+              return { note: `S${l.id} is paused and still believes it leads term ${l.term}. Press Play; once another node leads a newer term, press Resume on S${l.id}.` };
+            if (a.type !== "resumeNode" || a.node !== l.id) return null;
+            const fresh = leaderOf(v);
+            if (!fresh || fresh.id === l.id)
+              return { note: `S${l.id} resumed before anyone else was elected, so it simply leads on. Pause it again and wait longer.` };
+            return { acted: `S${l.id} runs again: it handles its waiting messages, oldest first.` };
+          },
+          check(v, s) {
+            const old = node(v, s.leader.id);
+            if (old.paused || old.role === "leader" || old.term <= s.leader.term) return null;
+            const by = old.leaderHint ? `, following S${old.leaderHint}` : "";
+            return `S${old.id} went through its backlog on its old beliefs and stepped down at the first message of a newer term: it is a ${old.role} of term ${old.term}${by}. The majority never waited for it.`;
+          },
+          playAfter: true,
+        },
+      },
+    ],
+  },
+  {
     title: "Terms are the real clock",
     claim:
       "“Forget wall-clock time. In Raft, the only clock that matters is the term … Every message carries a term, and any node that sees a higher term immediately steps down.”",
@@ -111,6 +170,59 @@ export const CHAPTERS = [
     ],
   },
   {
+    title: "“Wrote it locally” is not “committed”",
+    claim:
+      "“The subtlest bug I've shipped came from conflating ‘the leader wrote it locally’ with ‘the entry is committed.’ An entry is committed only once it's durably stored on a majority of the cluster.”",
+    steps: [
+      {
+        scene: { config: { nodes: 5, seed: 3 }, ms: 1000, then: isolateAndWrite, thenMs: 1400, select: 3 },
+        text: "The rule intact. At 1 s S3, the leader of term 1, was cut off from the other four, and the person sent it x=1. S3 wrote it locally (index 2, hatched: not committed), but it can reach no majority: its commit index stays at 1 and the person has no answer yet.",
+      },
+      {
+        scene: { config: { nodes: 5, seed: 3, bugs: ["ack-before-commit"] }, ms: 1000, then: isolateAndWrite, thenMs: 1100, select: 3 },
+        text: "The same, with the rule broken (ack-before-commit; the badge at the top names it): a leader answers as soon as it has appended the entry. At 1.1 s the person already has “ok” for x=1, which sits in S3's log alone, uncommitted.",
+      },
+      {
+        scene: {
+          config: { nodes: 5, seed: 3, bugs: ["ack-before-commit"] },
+          ms: 1000,
+          then: (act, v) => {
+            isolateAndWrite(act, v);
+            store.pg.runUntil(1400);
+            act({ type: "heal" });
+          },
+          thenMs: 1700,
+          select: 3,
+        },
+        text: "The four others elected S2 in term 2, and at 1.18 s S2 committed its term-2 no-op at index 2, the very slot where x=1 sits on S3 alone: the checker turns red (Acknowledged writes are durable). At 1.4 s the network healed; S3 saw term 2, stepped down, and its x=1 was overwritten by the no-op. The person holds an “ok” for a write that no node has.",
+      },
+      {
+        try: {
+          scene: { config: { nodes: 5, seed: 3 }, ms: 1000, select: 3 },
+          ask: "Your turn: lose a write. Tick ack-before-commit (Broken rules), press Isolate leader (in Partitions), send a write to S3 (it is selected: Write here, then Send), and press Play.",
+          waiting: "Waiting for a write to the isolated leader, with the rule broken…",
+          onAction(a, v, s) {
+            const l = s.leader;
+            if (a.type === "bug" && a.name === "ack-before-commit") {
+              s.broken = a.on;
+              return a.on ? { note: "The rule is broken. Now cut S3 off and write to it." } : { note: "That switched it off; tick it on." };
+            }
+            if (!/^(write|delete)$/.test(a.type) || a.node !== l.id) return null;
+            if (!s.broken) return { note: `That write went in with the rule intact: S${l.id} will not answer it before it is committed. Tick ack-before-commit and write again.` };
+            if (!isolated(v, l.id)) return { note: `S${l.id} can still reach a majority, so this write will be committed properly. Cut it off (Isolate leader) and write again.` };
+            return { acted: `S${l.id} appended your write and answered at once, alone. The run plays on.` };
+          },
+          check(v) {
+            const bad = v.violations.find((x) => /Acknowledged|Linearizab/.test(x.property));
+            if (!bad) return null;
+            return `The checker caught it: ${bad.property} — ${bad.explanation}`;
+          },
+          playAfter: true,
+        },
+      },
+    ],
+  },
+  {
     title: "Only current-term entries commit by counting",
     claim:
       "“A leader may only mark entries from its own term as committed by counting replicas. Skip that rule and you can lose an acknowledged write during a leader change.”",
@@ -139,8 +251,12 @@ export const CHAPTERS = [
           onAction(a) {
             if (a.type !== "bug" || a.name !== "commit-old-term") return null;
             if (!a.on) return { note: "That switched it off; tick it on." };
-            return { acted: "The rule is broken. The run plays on." };
+            return { acted: "The rule is broken: Figure 8 starts again with it. The run plays on." };
           },
+          // Acting in a preset with actions still ahead forks a branch without
+          // them (the timeline), which would cut Figure 8's script off: the
+          // tour replays the preset with the rule broken from the start instead.
+          replay: { preset: "figure-8-broken", ms: 0, select: 1 },
           check(v) {
             const bad = v.violations[0];
             if (!bad) return null;
@@ -317,6 +433,14 @@ export class Tour {
     else {
       t.phase = "acted";
       t.said = r.acted;
+      if (t.trial.replay) {
+        this.busy = true;
+        try {
+          this.setScene(t.trial.replay);
+        } finally {
+          this.busy = false;
+        }
+      }
       if (t.trial.playAfter) this.page.setPlaying(true);
     }
     this.draw();
