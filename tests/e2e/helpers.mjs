@@ -3,7 +3,7 @@
 // playwright-core, console errors collected, screenshots saved.
 
 import assert from "node:assert/strict";
-import { after, before } from "node:test";
+import { after, before, test } from "node:test";
 import { mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -172,4 +172,27 @@ function slug(name) {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "")
     .slice(0, 60);
+}
+
+/**
+ * One test per screen (all of SCREENS, or the names in `only`): the
+ * playground loaded, `prepare(page)` run (by default: paused), the frame
+ * settled, then `body(page, screen)`.
+ */
+export function screenTests(env, title, body, { prepare = (page) => page.evaluate(() => raft.pause()), only } = {}) {
+  for (const screen of SCREENS.filter((s) => !only || only.includes(s.name))) {
+    test(`${title} (${screen.name})`, () =>
+      withPage(
+        env.browser,
+        `${title} ${screen.name}`,
+        async ({ page }) => {
+          await loadPlayground(page, env.server.url);
+          await prepare(page);
+          await settle(page);
+          await body(page, screen);
+        },
+        screen,
+      ),
+    );
+  }
 }

@@ -6,31 +6,19 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SCREENS, loadPlayground, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
+import { SCREENS, loadPlayground, screenTests, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
 
 const env = useBrowser();
 
-function screenTest(title, body) {
-  for (const screen of SCREENS) {
-    test(`${title} (${screen.name})`, () =>
-      withPage(
-        env.browser,
-        `${title} ${screen.name}`,
-        async ({ page }) => {
-          await loadPlayground(page, env.server.url);
-          await page.evaluate(() => {
-            raft.pause();
-            raft.reset({ nodes: 5, seed: 1 });
-            raft.runFor(1000);
-          });
-          await settle(page);
-          await body(page, screen);
-        },
-        screen,
-      ),
-    );
-  }
-}
+const screenTest = (title, body) =>
+  screenTests(env, title, body, {
+    prepare: (page) =>
+      page.evaluate(() => {
+        raft.pause();
+        raft.reset({ nodes: 5, seed: 1 });
+        raft.runFor(1000);
+      }),
+  });
 
 const view = (page) => page.evaluate(() => raft.view());
 const nodeOf = (v, id) => v.nodes.find((n) => n.id === id);

@@ -6,35 +6,24 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SCREENS, loadPlayground, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
+import { SCREENS, loadPlayground, screenTests, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
 
 const env = useBrowser();
 
 /** `body(page, screen)` on each screen named in `only` (all by default), with
  * a paused 5-node cluster that has a leader and a committed write. */
-function screenTest(title, body, only = SCREENS.map((s) => s.name)) {
-  for (const screen of SCREENS.filter((s) => only.includes(s.name))) {
-    test(`${title} (${screen.name})`, () =>
-      withPage(
-        env.browser,
-        `${title} ${screen.name}`,
-        async ({ page }) => {
-          await loadPlayground(page, env.server.url);
-          await page.evaluate(() => {
-            raft.pause();
-            raft.reset({ nodes: 5, seed: 3 });
-            raft.runFor(1500);
-            raft.write("a", "1");
-            raft.runFor(300);
-          });
-          await settle(page);
-          await body(page, screen);
-        },
-        screen,
-      ),
-    );
-  }
-}
+const screenTest = (title, body, only) =>
+  screenTests(env, title, body, {
+    only,
+    prepare: (page) =>
+      page.evaluate(() => {
+        raft.pause();
+        raft.reset({ nodes: 5, seed: 3 });
+        raft.runFor(1500);
+        raft.write("a", "1");
+        raft.runFor(300);
+      }),
+  });
 
 const rectOf = (page, selector) => page.locator(selector).first().evaluate((e) => e.getBoundingClientRect().toJSON());
 

@@ -5,26 +5,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SCREENS, loadPlayground, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
+import { SCREENS, loadPlayground, screenTests, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
 
 const env = useBrowser();
 
-function screenTest(title, body) {
-  for (const screen of SCREENS) {
-    test(`${title} (${screen.name})`, () =>
-      withPage(
-        env.browser,
-        `${title} ${screen.name}`,
-        async ({ page }) => {
-          await loadPlayground(page, env.server.url);
-          await page.evaluate(() => raft.pause());
-          await body(page, screen);
-        },
-        screen,
-      ),
-    );
-  }
-}
+const screenTest = (title, body) => screenTests(env, title, body);
 
 const view = (page) => page.evaluate(() => raft.view());
 const leaderOf = (v) => v.nodes.find((n) => n.role === "leader" && !n.crashed && n.term === Math.max(...v.nodes.map((x) => x.term)));

@@ -8,31 +8,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TOGGLES } from "../../web/toggles.js";
-import { SCREENS, loadPlayground, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
+import { SCREENS, loadPlayground, screenTests, screenshot, settle, useBrowser, withPage } from "./helpers.mjs";
 
 const env = useBrowser();
 const SCREENS_HERE = SCREENS.filter((s) => s.name !== "tablet");
 
-function screenTest(title, body) {
-  for (const screen of SCREENS_HERE) {
-    test(`${title} (${screen.name})`, () =>
-      withPage(
-        env.browser,
-        `${title} ${screen.name}`,
-        async ({ page }) => {
-          await loadPlayground(page, env.server.url);
-          await page.evaluate(() => {
-            raft.pause();
-            raft.reset({ nodes: 5, seed: 3 });
-          });
-          await settle(page);
-          await body(page, screen);
-        },
-        screen,
-      ),
-    );
-  }
-}
+const screenTest = (title, body) =>
+  screenTests(env, title, body, {
+    only: SCREENS_HERE.map((s) => s.name),
+    prepare: (page) =>
+      page.evaluate(() => {
+        raft.pause();
+        raft.reset({ nodes: 5, seed: 3 });
+      }),
+  });
 
 /** The trace hash of a fresh cluster (same config, same actions) run to `ms`. */
 const freshHash = (page, ms) =>
