@@ -51,7 +51,11 @@ fn list(t: &Timeline, filter: &HistoryFilter) -> Vec<(f64, String, String, Vec<u
 }
 
 /// The same from the full (uncompacted) history of a plain world.
-fn reference(s: &Scenario, until: u64, filter: &HistoryFilter) -> Vec<(f64, String, String, Vec<u64>)> {
+fn reference(
+    s: &Scenario,
+    until: u64,
+    filter: &HistoryFilter,
+) -> Vec<(f64, String, String, Vec<u64>)> {
     let mut w = s.to_world(TraceMode::Hash, 50).unwrap();
     assert_eq!(w.keep_history(false), 0);
     w.run_until(until);
@@ -102,9 +106,17 @@ fn compact_rows_read_back_as_the_full_history_with_every_filter() {
             ..Default::default()
         },
     );
-    assert!(rejections.iter().all(|r| r.2.contains("because") || r.2.contains(':') || r.2.len() > 30), "every rejection says why");
+    assert!(
+        rejections
+            .iter()
+            .all(|r| r.2.contains("because") || r.2.contains(':') || r.2.len() > 30),
+        "every rejection says why"
+    );
     let lasting = t.lasting().unwrap();
-    assert!(lasting.rows.spilled_count() * 20 < lasting.rows.len(), "few rows kept whole");
+    assert!(
+        lasting.rows.spilled_count() * 20 < lasting.rows.len(),
+        "few rows kept whole"
+    );
 }
 
 #[test]
@@ -144,7 +156,12 @@ fn a_fork_keeps_the_rows_of_the_new_branch_and_a_switch_brings_the_old_back() {
     let forked = t.scenario(Default::default());
     let (ours, theirs) = (list(&t, &all), reference(&forked, 3500 * MS, &all));
     let first = ours.iter().zip(&theirs).position(|(a, b)| a != b);
-    assert_eq!((ours.len(), first), (theirs.len(), None), "{:?}", first.map(|i| (&ours[i], &theirs[i])));
+    assert_eq!(
+        (ours.len(), first),
+        (theirs.len(), None),
+        "{:?}",
+        first.map(|i| (&ours[i], &theirs[i]))
+    );
     // The abandoned future is kept as the last branch.
     t.switch_branch(t.branches().len() - 1).unwrap();
     t.seek(4 * SECOND);
@@ -167,15 +184,31 @@ fn client_requests_as_bars_at_the_cursor() {
     assert!(v.clients.len() >= 3, "{:?}", v.clients);
     let ok: Vec<_> = v.bars.iter().filter(|b| b.status == "ok").collect();
     assert!(!ok.is_empty());
-    assert!(ok.iter().all(|b| b.index.is_some_and(|i| i > 0) && b.end_ms.is_some()));
-    assert!(ok.iter().filter(|b| b.kind == "get").all(|b| b.result.is_some()));
-    assert!(v.bars.iter().filter(|b| b.status == "pending").all(|b| b.end_ms.is_none()));
+    assert!(
+        ok.iter()
+            .all(|b| b.index.is_some_and(|i| i > 0) && b.end_ms.is_some())
+    );
+    assert!(
+        ok.iter()
+            .filter(|b| b.kind == "get")
+            .all(|b| b.result.is_some())
+    );
+    assert!(
+        v.bars
+            .iter()
+            .filter(|b| b.status == "pending")
+            .all(|b| b.end_ms.is_none())
+    );
     // At an earlier cursor a request answered later is still pending.
     let later = ok.last().unwrap();
     let (client, seq, end) = (later.client, later.seq, later.end_ms.unwrap());
     t.seek(((end - 0.001) * MS as f64) as u64);
     let v = client_history::view(&t, 0, 4 * SECOND).unwrap();
-    let bar = v.bars.iter().find(|b| b.client == client && b.seq == seq).unwrap();
+    let bar = v
+        .bars
+        .iter()
+        .find(|b| b.client == client && b.seq == seq)
+        .unwrap();
     assert_eq!(bar.status, "pending");
 }
 
@@ -195,4 +228,3 @@ fn a_row_costs_a_few_dozen_bytes() {
     );
     assert!(per_row < 40.0, "{per_row} bytes per row");
 }
-

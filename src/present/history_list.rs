@@ -8,14 +8,17 @@
 //! fork forgets rows).
 
 use super::history::{Family, HistoryFilter, HistoryRow, concerns, row};
+use crate::raft::NodeId;
 use crate::scenario::lasting::Lasting;
-use crate::sim::compact_history::{Code, CompactHistory};
+use crate::sim::compact_history::{Code, CompactHistory, RowMeta};
+use crate::sim::history::HistoryRecord;
 use serde::Serialize;
 
-/// Rows a text filter examines per call (each needs its sentence made).
-pub const TEXT_BUDGET: usize = 20_000;
+/// Rows a text filter examines per call (each needs its sentence made: a
+/// few milliseconds' worth, see `examples/history_bench`).
+pub const TEXT_BUDGET: usize = 2_000;
 /// Rows a node or family filter examines per call (no sentence needed).
-pub const CHEAP_BUDGET: usize = 1_000_000;
+pub const CHEAP_BUDGET: usize = 50_000;
 
 /// A page of the list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -39,6 +42,41 @@ pub struct ListRow {
     pub step: u64,
     #[serde(flatten)]
     pub row: HistoryRow,
+}
+
+/// A filter from the page's fields: `families` comma-separated
+/// (`messages,elections,log,clients,faults,rejections,violations`; empty for
+/// all), `text` matched ignoring case.
+pub fn filter(node: Option<NodeId>, families: &str, text: &str) -> Result<HistoryFilter, String> {
+    Ok(HistoryFilter {
+        node,
+        families: families
+            .split(',')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(Family::parse)
+            .collect::<Result<_, _>>()?,
+        text: text.to_string(),
+    })
+}
+
+/// What the lasting history holds, for the page's status line and the README.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryStats {
+    pub rows: usize,
+    pub requests: usize,
+    pub bytes: usize,
+    pub bytes_per_row: f64,
+}
+
+pub fn stats(lasting: &Lasting) -> HistoryStats {
+    HistoryStats {
+        rows: lasting.rows.len(),
+        requests: lasting.requests.all().len(),
+        bytes: lasting.bytes(),
+        bytes_per_row: lasting.rows.bytes() as f64 / lasting.rows.len().max(1) as f64,
+    }
 }
 
 /// The matching rows found so far, for one filter.
@@ -68,7 +106,10 @@ impl HistoryIndex {
         limit: usize,
     ) -> ListPage {
         let rows = &lasting.rows;
-        if *filter != self.filter || lasting.generation != self.generation || self.scanned > rows.len() {
+        if *filter != self.filter
+            || lasting.generation != self.generation
+            || self.scanned > rows.len()
+        {
             *self = HistoryIndex {
                 filter: filter.clone(),
                 generation: lasting.generation,
@@ -76,6 +117,19 @@ impl HistoryIndex {
             };
         }
         let stored = rows.count_through_step(cursor_step);
+        if *filter == HistoryFilter::default() {
+            // Every row matches: the list is the rows themselves.
+            let page = (offset.min(stored)..stored.min(offset.saturating_add(limit)))
+                .map(|k| list_row(rows, stored - 1 - k))
+                .collect();
+            return ListPage {
+                total: stored,
+                stored,
+                complete: true,
+                scanned: stored,
+                rows: page,
+            };
+        }
         let budget = if filter.text.is_empty() {
             CHEAP_BUDGET
         } else {
@@ -86,13 +140,7 @@ impl HistoryIndex {
             .matched
             .partition_point(|&i| rows.step(i as usize) <= cursor_step);
         let page = (offset.min(visible)..visible.min(offset.saturating_add(limit)))
-            .map(|k| {
-                let i = self.matched[visible - 1 - k] as usize;
-                ListRow {
-                    step: rows.step(i),
-                    row: row(i, &rows.get(i)),
-                }
-            })
+            .map(|k| list_row(rows, self.matched[visible - 1 - k] as usize))
             .collect();
         ListPage {
             total: visible,
@@ -105,31 +153,43 @@ impl HistoryIndex {
 
     fn scan(&mut self, rows: &CompactHistory, end: usize) {
         let needle = self.filter.text.to_lowercase();
-        for i in self.scanned..end {
-            if matches(rows, i, &self.filter, &needle) {
-                self.matched.push(i as u32);
+        let filter = &self.filter;
+        let matched = &mut self.matched;
+        rows.scan(self.scanned, end, |i, meta| {
+            if matches(rows, i, meta, filter, &needle) {
+                matched.push(i as u32);
             }
-        }
+        });
         self.scanned = self.scanned.max(end);
+    }
+}
+
+fn list_row(rows: &CompactHistory, i: usize) -> ListRow {
+    ListRow {
+        step: rows.step(i),
+        row: row(i, &rows.get(i)),
     }
 }
 
 /// Whether row `i` passes the filter: family and node from the row's code and
 /// slots (decoding only spilled rows), the text from its sentence.
-fn matches(rows: &CompactHistory, i: usize, filter: &HistoryFilter, needle: &str) -> bool {
-    let code = rows.code(i);
-    let mut decoded = None;
+fn matches(
+    rows: &CompactHistory,
+    i: usize,
+    meta: RowMeta,
+    filter: &HistoryFilter,
+    needle: &str,
+) -> bool {
+    let mut decoded: Option<HistoryRecord> = None;
     let mut record = || decoded.get_or_insert_with(|| rows.get(i)).clone();
     if !filter.families.is_empty() {
-        let family = family_of(code).unwrap_or_else(|| Family::of(&record().recorded));
+        let family = family_of(meta.code).unwrap_or_else(|| Family::of(&record().recorded));
         if !filter.families.contains(&family) {
             return false;
         }
     }
     if let Some(n) = filter.node {
-        let yes = rows
-            .concerns(i, n)
-            .unwrap_or_else(|| concerns(&record(), n));
+        let yes = meta.concerns(n).unwrap_or_else(|| concerns(&record(), n));
         if !yes {
             return false;
         }

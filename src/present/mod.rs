@@ -14,9 +14,9 @@
 //! - [`client_history`]: the clients' requests as bars (a lane per client).
 //! - [`timeline_view`]: the time-travel timeline in milliseconds (markers, branches).
 
+pub mod client_history;
 pub mod describe;
 pub mod frames;
-pub mod client_history;
 pub mod history;
 pub mod history_list;
 pub mod input;

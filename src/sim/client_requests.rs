@@ -146,3 +146,89 @@ impl ClientRequests {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventKind;
+
+    fn record(requests: &mut ClientRequests, step: u64, kind: EventKind) {
+        let r = HistoryRecord {
+            time: step * 1000,
+            recorded: Recorded::Other(Box::new(kind)),
+        };
+        requests.record(step, &r);
+    }
+
+    #[test]
+    fn invoke_retry_end_and_a_cut() {
+        let mut r = ClientRequests::new();
+        let op = Op::Get { key: "x".into() };
+        let invoke = |seq| EventKind::ClientInvoke {
+            client: 1,
+            seq,
+            op: op.clone(),
+            to: 2,
+        };
+        record(&mut r, 1, invoke(1));
+        record(
+            &mut r,
+            2,
+            EventKind::ClientRetry {
+                client: 1,
+                seq: 1,
+                to: 3,
+            },
+        );
+        record(
+            &mut r,
+            3,
+            EventKind::ClientOk {
+                client: 1,
+                seq: 1,
+                index: 7,
+                result: Some("v".into()),
+            },
+        );
+        record(&mut r, 4, invoke(2));
+        record(
+            &mut r,
+            5,
+            EventKind::ClientFail {
+                client: 1,
+                seq: 2,
+                reason: "the run ended".into(),
+            },
+        );
+        let all = r.all();
+        assert_eq!(all.len(), 2);
+        assert_eq!(
+            all[0].retries,
+            vec![(
+                Moment {
+                    time: 2000,
+                    step: 2
+                },
+                3
+            )]
+        );
+        assert_eq!(
+            all[0].end.as_ref().map(|(_, e)| e.clone()),
+            Some(RequestEnd::Ok {
+                index: 7,
+                result: Some("v".into())
+            })
+        );
+        assert!(matches!(all[1].end, Some((_, RequestEnd::Failed { .. }))));
+        r.cut_after_step(2);
+        assert_eq!(r.all().len(), 1);
+        assert_eq!(r.all()[0].end, None, "answered after the cut");
+        assert_eq!(r.all()[0].retries.len(), 1);
+        record(&mut r, 3, invoke(2));
+        assert_eq!(
+            r.all().len(),
+            2,
+            "a request forgotten by the cut comes again"
+        );
+    }
+}

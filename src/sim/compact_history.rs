@@ -96,6 +96,26 @@ struct Row {
     x: u8,
 }
 
+/// What a filter reads of a row without decoding it.
+#[derive(Clone, Copy, Debug)]
+pub struct RowMeta {
+    pub code: Code,
+    node: u8,
+    peer: u8,
+}
+
+impl RowMeta {
+    /// Whether the row concerns `node` (the nodes its sentence names, as
+    /// `present::describe` lists them). A spilled row answers `None`: decode it.
+    pub fn concerns(&self, node: NodeId) -> Option<bool> {
+        if self.code == Code::Spilled {
+            return None;
+        }
+        let is = |slot: u8| slot != NONE8 && slot & CLIENT_BIT == 0 && slot as NodeId == node;
+        Some(is(self.node) || is(self.peer))
+    }
+}
+
 struct Chunk {
     time0: Time,
     step0: u64,
@@ -217,15 +237,43 @@ impl CompactHistory {
         CODES[self.row(i).code as usize]
     }
 
-    /// Whether row `i` concerns `node` (the nodes its sentence names as
-    /// `present::describe` lists them). Spilled rows answer `None`: decode them.
+    /// Whether row `i` concerns `node` (see [`RowMeta::concerns`]).
     pub fn concerns(&self, i: usize, node: NodeId) -> Option<bool> {
         let row = self.row(i);
-        if row.code == Code::Spilled as u8 {
-            return None;
+        RowMeta {
+            code: CODES[row.code as usize],
+            node: row.node,
+            peer: row.peer,
         }
-        let is = |slot: u8| slot != NONE8 && slot & CLIENT_BIT == 0 && slot as NodeId == node;
-        Some(is(row.node) || is(row.peer))
+        .concerns(node)
+    }
+
+    /// Calls `f(i, meta)` for each row `i` in `from..to`, walking the chunks
+    /// (the filters' scan: no lookup per row).
+    pub fn scan(&self, from: usize, to: usize, mut f: impl FnMut(usize, RowMeta)) {
+        let to = to.min(self.len);
+        if from >= to {
+            return;
+        }
+        let mut c = self.starts.partition_point(|&s| s <= from) - 1;
+        let mut i = from;
+        while i < to {
+            let start = self.starts[c];
+            let rows = &self.chunks[c].rows;
+            let end = (start + rows.len()).min(to);
+            for row in &rows[i - start..end - start] {
+                f(
+                    i,
+                    RowMeta {
+                        code: CODES[row.code as usize],
+                        node: row.node,
+                        peer: row.peer,
+                    },
+                );
+                i += 1;
+            }
+            c += 1;
+        }
     }
 
     /// Row `i` as it was recorded.
@@ -234,9 +282,9 @@ impl CompactHistory {
         let time = chunk.time0 + row.dt as u64;
         HistoryRecord {
             time,
-            recorded: self.decode(row).unwrap_or_else(|| {
-                self.spilled[row.a as usize].recorded.clone()
-            }),
+            recorded: self
+                .decode(row)
+                .unwrap_or_else(|| self.spilled[row.a as usize].recorded.clone()),
         }
     }
 
@@ -291,7 +339,9 @@ impl CompactHistory {
             // The same request always carries the same op; if not, spill.
             return (self.commands[id as usize] == *command).then_some(id);
         }
-        let id = u32::try_from(self.commands.len()).ok().filter(|&i| i != NONE32)?;
+        let id = u32::try_from(self.commands.len())
+            .ok()
+            .filter(|&i| i != NONE32)?;
         self.commands.push(command.clone());
         self.command_ids.insert(key, id);
         Some(id)
@@ -583,7 +633,10 @@ const DROP_REASONS: [DropReason; 4] = [
 ];
 
 fn drop_code(reason: DropReason) -> u32 {
-    DROP_REASONS.iter().position(|r| *r == reason).expect("listed") as u32
+    DROP_REASONS
+        .iter()
+        .position(|r| *r == reason)
+        .expect("listed") as u32
 }
 
 fn drop_of(code: u32) -> DropReason {
