@@ -13,11 +13,15 @@ const LEFT = 40; // room for the lane names
 const BAR_H = 20;
 
 export class ClientHistory {
-  constructor() {
+  /** `redraw()`: asks for a frame (the lanes draw in the page's frame). */
+  constructor(redraw) {
     this.card = $("clients");
     this.svg = $("clients-svg");
     this.key = "";
-    const again = () => (this.key = "");
+    const again = () => {
+      this.key = "";
+      redraw();
+    };
     $("clients-window").addEventListener("change", again);
     this.card.addEventListener("toggle", again);
     addEventListener("resize", again);

@@ -7,13 +7,16 @@
 
 import { $, html, text } from "./dom.js";
 
-const ROW_H = 22; // px, fixed: the list's height is rows × ROW_H
+// A row is one control high (the CSS --tap: 32 px, 44 px on touch screens);
+// the list's height is rows × that.
 const OVERSCAN = 8;
 
 export class HistoryList {
-  /** `act(action)`: the page's one entry for changes (a click seeks). */
-  constructor(act) {
+  /** `act(action)`: the page's one entry for changes (a click seeks);
+   * `redraw()`: asks for a frame (the list draws in the page's frame). */
+  constructor(act, redraw) {
     this.act = act;
+    this.redraw = redraw;
     this.card = $("history");
     this.list = $("history-list");
     this.space = this.list.firstElementChild;
@@ -21,7 +24,10 @@ export class HistoryList {
     this.key = ""; // what the rows on screen were fetched for
     this.total = 0;
     this.nodes = 0;
-    const again = () => (this.key = "");
+    const again = () => {
+      this.key = "";
+      this.redraw();
+    };
     for (const id of ["history-node", "history-family"]) $(id).addEventListener("change", again);
     $("history-text").addEventListener("input", again);
     this.list.addEventListener("scroll", again, { passive: true });
@@ -45,6 +51,7 @@ export class HistoryList {
     if (n !== this.nodes) this.nodeOptions(n);
     const f = this.filter();
     const pos = pg.position();
+    const ROW_H = (this.rowH = parseFloat(getComputedStyle(this.list).getPropertyValue("--tap")) || 32);
     const first = Math.max(0, Math.floor(this.list.scrollTop / ROW_H) - OVERSCAN);
     const count = Math.ceil((this.list.clientHeight || 300) / ROW_H) + 2 * OVERSCAN;
     const key = `${pos.step}|${f.node}|${f.family}|${f.text}|${first}|${count}`;
@@ -59,9 +66,11 @@ export class HistoryList {
     if (sameFilter && grown > 0 && this.list.scrollTop > 0) {
       this.list.scrollTop += grown * ROW_H;
       this.key = "";
-      return; // fetch again for the new scroll position
+      this.redraw(); // fetch again for the new scroll position
+      return;
     }
-    this.key = page.complete ? key : ""; // an unfinished scan asks again next frame
+    this.key = page.complete ? key : "";
+    if (!page.complete) this.redraw(); // an unfinished scan goes on next frame
     this.draw(page.rows, first);
     const shown = page.total === page.stored ? `${page.stored.toLocaleString()} events` : `${page.total.toLocaleString()} of ${page.stored.toLocaleString()} events`;
     const scanning = page.complete ? "" : ` (searching… ${Math.floor((100 * page.scanned) / Math.max(1, page.stored))}%)`;
@@ -72,7 +81,7 @@ export class HistoryList {
     const frag = document.createDocumentFragment();
     rows.forEach((r, i) => {
       const b = html("button", { type: "button", class: `hrow ev-${r.kind}`, "data-step": r.step, title: `${r.text} — click to go to ${r.time.toFixed(3)} ms` }, frag);
-      b.style.top = `${(first + i) * ROW_H}px`;
+      b.style.top = `${(first + i) * this.rowH}px`;
       html("time", null, b).textContent = r.time.toFixed(1);
       html("span", null, b).textContent = r.text;
     });

@@ -43,8 +43,8 @@ const bugList = new BugList({
 });
 let tour = null; // the guided tour, once the page runs
 const timeline = new TimelineBar(act);
-const historyList = new HistoryList(tryAct);
-const clientHistory = new ClientHistory();
+const historyList = new HistoryList(tryAct, () => redraw());
+const clientHistory = new ClientHistory(() => redraw());
 let violationsSeen = 0; // for "pause on violation"
 
 // ----- Actions --------------------------------------------------------------
