@@ -7,7 +7,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SCREENS, screenTests, screenshot, settle, useBrowser } from "./helpers.mjs";
+import { SCREENS, axeSerious, screenTests, screenshot, settle, useBrowser } from "./helpers.mjs";
 
 const env = useBrowser();
 const HERE = SCREENS.filter((s) => s.name !== "tablet").map((s) => s.name);
@@ -151,6 +151,9 @@ screenTest(
     assert.match(drawn[1].title, /log index \d+/);
     assert.equal(await page.locator("#clients-svg .cl-lane").count(), 3, "a lane per client (you and two automatic ones)");
     await screenshot(page, `clients-${screen.name}`);
+    await page.locator("#history > summary").click();
+    await settle(page);
+    assert.deepEqual(await axeSerious(page), [], "axe with both cards open");
   },
   () => {
     raft.pause();
