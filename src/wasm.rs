@@ -8,7 +8,9 @@
 use crate::event::MessageKind;
 use crate::kv::Op;
 use crate::present::input::{self, Field, PageConfig, PageNetwork};
-use crate::present::{View, ViewOptions, frames, log_delta, timeline_view, view};
+use crate::present::{
+    View, ViewOptions, client_history, frames, history_list, log_delta, timeline_view, view,
+};
 use crate::raft::Bug;
 use crate::scenario::timeline::{CheckpointPolicy, Timeline};
 use crate::scenario::{Scenario, ViewState, replayed_trace_hash};
@@ -49,6 +51,8 @@ pub struct Playground {
     /// runs with the trace off, and the hash comes from a replay (see
     /// `scenario::replayed_trace_hash`).
     hash_cache: Option<(u64, String)>,
+    /// The lasting event list's index of matching rows (kept between calls).
+    history_index: history_list::HistoryIndex,
 }
 
 fn err(e: impl AsRef<str>) -> JsError {
@@ -593,6 +597,61 @@ impl Playground {
         self.world().config().nodes
     }
 
+    /// The whole run's events at the cursor, newest first, a page at a time
+    /// for a virtualised list (see `present::history_list`): `node` (omit for
+    /// all), `families` comma-separated (`messages,elections,log,clients,
+    /// faults,rejections,violations`; empty for all), `text` (ignoring case).
+    /// `{ total, stored, complete, scanned, rows: [{ step, index, time, kind,
+    /// text, nodes }] }`; while `complete` is false a text filter is still
+    /// scanning: ask again next frame. Heartbeats and deliveries are not kept.
+    #[wasm_bindgen(js_name = historyEvents)]
+    pub fn history_events(
+        &mut self,
+        node: Option<f64>,
+        families: &str,
+        text: &str,
+        offset: f64,
+        limit: f64,
+    ) -> Result<JsValue, JsError> {
+        let node = node.map(|n| self.node(n)).transpose()?;
+        let filter = history_list::filter(node, families, text).map_err(err)?;
+        let offset = input::whole(offset, "offset", 0, u32::MAX as u64).map_err(err)? as usize;
+        let limit = input::whole(limit, "limit", 0, 10_000).map_err(err)? as usize;
+        let lasting = self
+            .timeline
+            .lasting()
+            .ok_or_else(|| err("this cluster keeps no history"))?;
+        let step = self.timeline.position().step;
+        to_js(
+            &self
+                .history_index
+                .page(lasting, step, &filter, offset, limit),
+        )
+    }
+
+    /// The lasting history's size: `{ rows, requests, bytes, bytesPerRow }`.
+    #[wasm_bindgen(js_name = historyStats)]
+    pub fn history_stats(&self) -> Result<JsValue, JsError> {
+        let lasting = self
+            .timeline
+            .lasting()
+            .ok_or_else(|| err("this cluster keeps no history"))?;
+        to_js(&history_list::stats(lasting))
+    }
+
+    /// The clients' requests overlapping `fromMs..toMs` at the cursor, a bar
+    /// each: `{ nowMs, clients, bars: [{ client, seq, kind, op, invokedMs,
+    /// endMs, status, result, index, to, retries, reason, blamed, label }],
+    /// leftOut }`.
+    #[wasm_bindgen(js_name = clientHistory)]
+    pub fn client_history(&self, from_ms: f64, to_ms: f64) -> Result<JsValue, JsError> {
+        let from = input::ms_to_us(from_ms.max(0.0), "from").map_err(err)?;
+        let to = input::ms_to_us(to_ms.max(from_ms.max(0.0)), "to").map_err(err)?;
+        let view = client_history::view(&self.timeline, from, to)
+            .ok_or_else(|| err("this cluster keeps no history"))?;
+        to_js(&view)
+    }
+
     /// Every action applied so far, with its time (µs), as the simulator
     /// serialises it (what a scenario link records).
     pub fn actions(&self) -> Result<JsValue, JsError> {
@@ -611,6 +670,7 @@ impl Playground {
             CheckpointPolicy::default(),
         )
         .map_err(scenario_err)?;
+        timeline.keep_history();
         timeline.seek(view.time);
         Ok(Playground {
             timeline,
@@ -619,6 +679,7 @@ impl Playground {
             caption: scenario.caption,
             opened: scenario.view,
             hash_cache: None,
+            history_index: history_list::HistoryIndex::new(),
         })
     }
 

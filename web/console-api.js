@@ -14,7 +14,7 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   reset({nodes, seed, ...})   new cluster (also electionTimeoutMin/Max, heartbeatInterval,
                               latencyMin/Max, loss, duplicate, clients, bugs: [names])
   step()  runFor(ms)  runUntil(ms)  now()  pause()  play()  speed(x)
-  seek(ms)  stepBack()  position()  markers()  branches()  branch(index)
+  seek(ms)  seekStep(n)  stepBack()  position()  markers()  branches()  branch(index)
                               time travel (acting in the past forks a branch)
   partition([[1,2],[3,4,5]])  cut(from, to)  restore(from, to)  heal()
   crash(id)  restart(id)  timeout(id)
@@ -23,7 +23,10 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
   setFeature("pre-vote"|"check-quorum", on)  features()  transfer(to)
   pauseNode(id)  resumeNode(id)  clockRate(id, rate)  nodeFaults()
-  link()  load(link)  presets()  onAction(fn)  frameStats()`;
+  link()  load(link)  presets()  onAction(fn)  frameStats()
+  history({node, kind, text, offset, limit})  historyStats()  clients(fromMs, toMs)
+                              the whole run's events at the cursor (newest first), the
+                              client requests as bars`;
 
 /**
  * Puts `window.raft` in place. `page` lends what the console drives:
@@ -45,8 +48,17 @@ export function installConsoleApi(page) {
       return pg().now();
     },
     stepBack: () => page.stepBack(),
+    /** Goes to just after step `step` of the run (what a click on a history row does). */
+    seekStep(step) {
+      act({ type: "seekStep", step });
+      return pg().now();
+    },
     markers: () => pg().markers(),
     position: () => pg().position(),
+    /** A page of the lasting event list (a text filter may need a few calls: see `complete`). */
+    history: ({ node, kind = "", text = "", offset = 0, limit = 50 } = {}) => pg().historyEvents(node, kind, text, offset, limit),
+    historyStats: () => pg().historyStats(),
+    clients: (fromMs = 0, toMs = pg().now()) => pg().clientHistory(fromMs, toMs),
     branches: () => pg().branches(),
     branch(index) {
       act({ type: "branch", index });

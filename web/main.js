@@ -18,6 +18,8 @@ import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store
 import { TimelineBar, justBeforeViolation } from "./timeline.js";
 import { hint, showMe } from "./toggles.js";
 import { Hunt } from "./hunt.js";
+import { HistoryList } from "./history.js";
+import { ClientHistory } from "./clients.js";
 import { Tour } from "./tour.js";
 
 const FRAME_BUDGET_MS = 8; // simulation work per frame at most; beyond, time lags
@@ -41,6 +43,8 @@ const bugList = new BugList({
 });
 let tour = null; // the guided tour, once the page runs
 const timeline = new TimelineBar(act);
+const historyList = new HistoryList(tryAct, () => redraw());
+const clientHistory = new ClientHistory(() => redraw());
 let violationsSeen = 0; // for "pause on violation"
 
 // ----- Actions --------------------------------------------------------------
@@ -434,6 +438,8 @@ function render() {
   inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : [], store.sheet);
   text($("clock"), `t = ${fmtMs(view.time)}`);
   timeline.render(pg);
+  historyList.render(pg);
+  clientHistory.render(pg);
   violationsSeen = Math.min(violationsSeen, view.violations.length);
   tour?.onFrame();
   const c = view.clients[0];

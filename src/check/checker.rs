@@ -175,6 +175,9 @@ pub struct Checker {
     per_property: [usize; Property::COUNT],
     suppressed: usize,
     violations: Vec<Violation>,
+    /// The requests (client, seq) of every non-linearizable core found, its
+    /// results and the writes that matter (for the page's client history).
+    blamed: Vec<(ClientId, u64)>,
 }
 
 impl Checker {
@@ -342,6 +345,9 @@ impl Checker {
         // Dedupe key: the failing key's rank among all keys found failing so far.
         let before = self.linearizable.failed_keys() - failures.len();
         for (i, failure) in failures.into_iter().enumerate() {
+            let core = failure.core.iter().map(|o| (o.client, o.seq));
+            let writes = failure.writes.iter().map(|w| (w.client, w.seq));
+            self.blamed.extend(core.chain(writes));
             let key = (Property::Linearizable, (before + i) as u64, 0);
             let size = failure.core.len() + failure.writes.len();
             let total = failure.key_operations;
@@ -352,6 +358,11 @@ impl Checker {
                 )
             });
         }
+    }
+
+    /// The requests the linearizability check blamed so far, as (client, seq).
+    pub fn blamed_requests(&self) -> &[(ClientId, u64)] {
+        &self.blamed
     }
 
     /// Every violation reported so far, in the order found.

@@ -64,7 +64,7 @@ impl Family {
             })
     }
 
-    fn of(recorded: &Recorded) -> Family {
+    pub(crate) fn of(recorded: &Recorded) -> Family {
         let kind = match recorded {
             Recorded::Message { .. } => return Family::Messages,
             Recorded::Other(kind) => kind,
@@ -181,7 +181,7 @@ pub fn events(
     }
 }
 
-fn concerns(record: &HistoryRecord, node: NodeId) -> bool {
+pub(crate) fn concerns(record: &HistoryRecord, node: NodeId) -> bool {
     match &record.recorded {
         Recorded::Message { hop, .. } => {
             hop.is_some_and(|h| h.from == Address::Node(node) || h.to == Address::Node(node))
@@ -190,7 +190,7 @@ fn concerns(record: &HistoryRecord, node: NodeId) -> bool {
     }
 }
 
-fn row(index: usize, record: &HistoryRecord) -> HistoryRow {
+pub(crate) fn row(index: usize, record: &HistoryRecord) -> HistoryRow {
     let (kind, text, nodes) = match &record.recorded {
         Recorded::Other(kind) => {
             let line = describe::event(kind);

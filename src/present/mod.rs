@@ -10,11 +10,15 @@
 //! - [`describe`]: every sentence about messages, events and violations.
 //! - [`input`]: what the page sends (configs, numbers, names), checked.
 //! - [`history`]: the whole run's event list, filtered and paged.
+//! - [`history_list`]: the lasting event list of a timeline (compact rows, at the cursor).
+//! - [`client_history`]: the clients' requests as bars (a lane per client).
 //! - [`timeline_view`]: the time-travel timeline in milliseconds (markers, branches).
 
+pub mod client_history;
 pub mod describe;
 pub mod frames;
 pub mod history;
+pub mod history_list;
 pub mod input;
 pub mod log_delta;
 pub mod timeline_view;

@@ -9,6 +9,7 @@
 //! (see [`World::apply`]): a live session captured with [`Scenario::capture`]
 //! replays to the same trace hash.
 
+pub mod lasting;
 pub mod link;
 pub mod presets;
 pub mod shrink;

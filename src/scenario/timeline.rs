@@ -17,6 +17,7 @@
 
 use crate::event::{Event, EventKind, Violation};
 use crate::raft::{NodeId, RoleKind, Term, Time};
+use crate::scenario::lasting::Lasting;
 use crate::scenario::{Scenario, ScenarioError, ViewState};
 use crate::sim::{Action, SECOND, TimedAction, TraceMode, World};
 use serde::Serialize;
@@ -160,6 +161,9 @@ pub struct Timeline {
     /// Every branch; `branches[current].end` is refreshed from the frontier when read.
     branches: Vec<Branch>,
     current: usize,
+    /// The whole run's events and client requests up to the frontier, once
+    /// asked for ([`Timeline::keep_history`]).
+    lasting: Option<Lasting>,
 }
 
 /// Where [`Timeline::advance`] stops.
@@ -209,6 +213,7 @@ impl Timeline {
             markers: Vec::new(),
             branches: vec![branch],
             current: 0,
+            lasting: None,
         })
     }
 
@@ -222,6 +227,31 @@ impl Timeline {
         let mut t = Timeline::new(scenario, trace, recent_events, CheckpointPolicy::default())?;
         t.seek(view_time);
         Ok(t)
+    }
+
+    /// Starts keeping the lasting history (every event of the run, compactly,
+    /// and the client requests): call it before the first step. Recording
+    /// happens on new ground only, so replays after a seek cost nothing more.
+    pub fn keep_history(&mut self) {
+        assert_eq!(self.cursor.at.step, 0, "keep the history from the start");
+        self.world.keep_history(false);
+        let mut lasting = Lasting::default();
+        lasting.record(0, self.take_history_records());
+        self.checkpoints[0].world = self.world.clone();
+        self.lasting = Some(lasting);
+    }
+
+    /// The lasting history, if kept (rows up to the frontier: a reader at the
+    /// cursor shows those at or before [`Timeline::position`]'s step).
+    pub fn lasting(&self) -> Option<&Lasting> {
+        self.lasting.as_ref()
+    }
+
+    fn take_history_records(&mut self) -> Vec<crate::sim::history::HistoryRecord> {
+        self.world
+            .history_mut()
+            .map(|h| h.take_records())
+            .unwrap_or_default()
     }
 
     // ----- Reading ------------------------------------------------------------
@@ -462,6 +492,9 @@ impl Timeline {
     fn cut_future_here(&mut self) {
         let at = self.cursor.at;
         self.markers.retain(|m| m.at.step <= at.step);
+        if let Some(l) = self.lasting.as_mut() {
+            l.cut_after_step(at.step);
+        }
         self.frontier = at;
     }
 
@@ -497,6 +530,11 @@ impl Timeline {
             if on_new_ground {
                 self.maybe_checkpoint(time);
             }
+            if self.lasting.is_some()
+                && let Some(h) = self.world.history_mut()
+            {
+                h.set_collecting(on_new_ground);
+            }
             let applied = if is_action {
                 let a = self.actions()[self.cursor.next_action].clone();
                 self.world.run_until(time);
@@ -513,6 +551,13 @@ impl Timeline {
                 step: self.cursor.at.step + 1,
             };
             let notable = self.world.take_notable();
+            if on_new_ground && self.lasting.is_some() {
+                let records = self.take_history_records();
+                let step = self.cursor.at.step;
+                if let Some(l) = self.lasting.as_mut() {
+                    l.record(step, records);
+                }
+            }
             if on_new_ground {
                 if let Some(action) = applied {
                     self.mark(MarkerKind::Action { action });

@@ -56,6 +56,10 @@ pub struct History {
     keep_traffic: bool,
     /// Heartbeat steps and deliveries counted but not kept.
     skipped: u64,
+    /// A tap ([`History::tap`]) keeps records only while this is on, for
+    /// someone to take them ([`History::take_records`]); it always follows
+    /// the messages in flight, so it names hops right when switched on.
+    paused: bool,
 }
 
 impl History {
@@ -67,7 +71,29 @@ impl History {
         }
     }
 
+    /// A history whose records are taken by its owner as they come (the
+    /// timeline's lasting history stores them compactly): see
+    /// [`History::set_collecting`] and [`History::take_records`].
+    pub fn tap(keep_traffic: bool) -> Self {
+        History::new(keep_traffic)
+    }
+
+    /// Whether to make records (a tap is switched off while the timeline
+    /// replays ground it already stored: only the in-flight hops are followed).
+    pub fn set_collecting(&mut self, on: bool) {
+        self.paused = !on;
+    }
+
+    /// The records made since the last call, oldest first.
+    pub fn take_records(&mut self) -> Vec<HistoryRecord> {
+        std::mem::take(&mut self.records)
+    }
+
     pub fn record(&mut self, event: &Event) {
+        if self.paused {
+            self.follow_in_flight(&event.kind);
+            return;
+        }
         let message = |id, step, hop| Recorded::Message { id, step, hop };
         let recorded = match &event.kind {
             EventKind::Send {
@@ -116,6 +142,35 @@ impl History {
             time: event.time,
             recorded,
         });
+    }
+
+    /// What [`History::record`] does to the in-flight hops, without a record.
+    fn follow_in_flight(&mut self, kind: &EventKind) {
+        match kind {
+            EventKind::Send {
+                id,
+                from,
+                to,
+                message,
+                ..
+            } => {
+                let hop = Hop {
+                    from: *from,
+                    to: *to,
+                    kind: message.kind(),
+                };
+                self.in_flight.insert(*id, hop);
+            }
+            EventKind::Deliver { id } | EventKind::Drop { id, .. } => {
+                self.in_flight.remove(id);
+            }
+            EventKind::Duplicate { id, copy, .. } => {
+                if let Some(h) = self.in_flight.get(id).copied() {
+                    self.in_flight.insert(*copy, h);
+                }
+            }
+            _ => {}
+        }
     }
 
     pub fn records(&self) -> &[HistoryRecord] {

@@ -3,6 +3,8 @@
 
 pub mod action;
 pub mod client;
+pub mod client_requests;
+pub mod compact_history;
 pub mod config;
 pub mod effect;
 pub mod faults;

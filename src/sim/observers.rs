@@ -159,6 +159,10 @@ impl Observers {
         self.history.as_ref()
     }
 
+    pub fn history_mut(&mut self) -> Option<&mut History> {
+        self.history.as_mut()
+    }
+
     pub fn checker(&self) -> &Checker {
         &self.checker
     }

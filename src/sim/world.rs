@@ -463,6 +463,10 @@ impl World {
     pub fn history(&self) -> Option<&crate::sim::history::History> {
         self.observers.history()
     }
+    /// The history, to switch its collecting or take its records (a timeline's tap).
+    pub fn history_mut(&mut self) -> Option<&mut crate::sim::history::History> {
+        self.observers.history_mut()
+    }
     pub fn trace_hash(&self) -> String {
         self.observers.trace().hash()
     }
