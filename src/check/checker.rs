@@ -203,11 +203,16 @@ impl Checker {
         // a violation lands in the trace).
         // (One exception, which judges nothing: leader stickiness says the
         // RequestVote just delivered was rightly not adopted.)
+        // (Likewise a RequestVote from a node outside the configuration in force.)
         if let EventKind::Rejected {
             node,
             reason:
                 RejectReason::LeaderInLease {
                     message: RaftMessageKind::RequestVote,
+                    ..
+                }
+                | RejectReason::NotAVoter {
+                    message: Some(RaftMessageKind::RequestVote),
                     ..
                 },
             ..

@@ -353,6 +353,7 @@ impl RunStats {
             EventKind::LogAppend { .. }
             | EventKind::HardState { .. }
             | EventKind::TransferAbort { .. }
+            | EventKind::Membership { .. }
             | EventKind::Resume { .. }
             | EventKind::ClockRate { .. }
             | EventKind::Setting { .. }

@@ -17,6 +17,7 @@ pub mod frames;
 pub mod history;
 pub mod input;
 pub mod log_delta;
+pub mod membership_text;
 pub mod timeline_view;
 pub mod view;
 
