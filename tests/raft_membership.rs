@@ -7,7 +7,8 @@
 //! (every message held until the script delivers it), plus a few sans-IO node
 //! tests and random runs with membership changes under the checker.
 
-use raft_playground::event::EventKind;
+use raft_playground::check::Checker;
+use raft_playground::event::{EventKind, Property};
 use raft_playground::raft::{
     Bugs, Config, Entry, EntryData, Log, Message, MessageBody, Node, NodeEvent, NodeId,
     PersistentState, RoleKind,
@@ -456,4 +457,72 @@ fn random_runs_with_membership_changes_break_no_property() {
         }
     }
     assert!(changed > 50, "changes happened in {changed} runs");
+}
+
+// ----- The checker: majorities of the configuration in force ---------------------------
+
+/// Feeds `kinds` to a checker of nodes 1..=5 (initial configuration `initial`,
+/// or every node) and returns the properties broken.
+fn judge(initial: Option<&[NodeId]>, kinds: Vec<EventKind>) -> Vec<Property> {
+    let mut checker = Checker::new(&[1, 2, 3, 4, 5]);
+    if let Some(members) = initial {
+        checker.set_initial_members(members);
+    }
+    let mut found = Vec::new();
+    for (i, kind) in kinds.into_iter().enumerate() {
+        let event = raft_playground::event::Event {
+            time: i as u64 + 1,
+            kind,
+        };
+        found.extend(checker.observe(&event));
+    }
+    found.extend(checker.flush());
+    found.into_iter().map(|v| v.property).collect()
+}
+
+fn appended(node: NodeId, index: u64, entry: Entry) -> EventKind {
+    EventKind::LogAppend { node, index, entry }
+}
+
+/// Node 1 leads term 1 and holds `entries`; `holders` hold them too; then
+/// node 1 commits the last one.
+fn leader_commits(entries: &[Entry], holders: &[NodeId]) -> Vec<EventKind> {
+    let mut kinds = vec![EventKind::Role {
+        node: 1,
+        role: RoleKind::Leader,
+        term: 1,
+    }];
+    for &n in std::iter::once(&1).chain(holders) {
+        for (i, e) in entries.iter().enumerate() {
+            kinds.push(appended(n, i as u64 + 1, e.clone()));
+        }
+    }
+    kinds.push(EventKind::Commit {
+        node: 1,
+        index: entries.len() as u64,
+    });
+    kinds
+}
+
+#[test]
+fn the_checker_counts_majorities_in_the_configuration_in_force() {
+    let noop = Entry::noop(1);
+    // Members {1, 2, 3}: the leader and node 2 are a majority.
+    assert!(judge(Some(&[1, 2, 3]), leader_commits(&[noop.clone()], &[2])).is_empty());
+    // Members {1, 2, 3}: nodes 4 and 5 hold it, but they do not count.
+    let only_outsiders = judge(Some(&[1, 2, 3]), leader_commits(&[noop.clone()], &[4, 5]));
+    assert_eq!(only_outsiders, vec![Property::CommittedByMajority]);
+    // After a configuration entry for {1, 2, 3, 4}, 2 of 4 are not a majority...
+    let grown = [noop.clone(), config_entry(1, &[1, 2, 3, 4])];
+    let two_of_four = judge(Some(&[1, 2, 3]), leader_commits(&grown, &[2]));
+    assert_eq!(two_of_four, vec![Property::CommittedByMajority]);
+    // ...and 3 of 4 are.
+    assert!(judge(Some(&[1, 2, 3]), leader_commits(&grown, &[2, 4])).is_empty());
+    // A leader removing itself does not count itself: {2, 3} need both.
+    let shrunk = [noop.clone(), config_entry(1, &[2, 3])];
+    let one_of_two = judge(None, leader_commits(&shrunk, &[2]));
+    assert_eq!(one_of_two, vec![Property::CommittedByMajority]);
+    assert!(judge(None, leader_commits(&shrunk, &[2, 3])).is_empty());
+    // Without membership changes nothing new is judged (the old checker's verdicts).
+    assert!(judge(None, leader_commits(&[noop], &[])).is_empty());
 }

@@ -39,6 +39,8 @@ use crate::raft::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
+mod majority;
+
 #[derive(Clone, Debug, Default)]
 struct NodeState {
     /// The shadow of the persisted log; `log[i - 1]` is index `i`.
@@ -175,6 +177,8 @@ pub struct Checker {
     per_property: [usize; Property::COUNT],
     suppressed: usize,
     violations: Vec<Violation>,
+    /// Membership changes: the configurations seen (see `majority.rs`).
+    configs: majority::Configs,
 }
 
 impl Checker {
@@ -185,6 +189,12 @@ impl Checker {
             checker.nodes.entry(n).or_default();
         }
         checker
+    }
+
+    /// Membership changes: the voters before any configuration entry, when
+    /// not every node (commits are then judged against the configuration in force).
+    pub fn set_initial_members(&mut self, members: &[NodeId]) {
+        self.configs.set_initial(members);
     }
 
     /// Feeds one event; returns the violations it revealed (possibly empty). Each
@@ -382,9 +392,10 @@ impl Checker {
             return;
         };
         let ns = self.node_mut(node);
-        ns.commit = ns.commit.max(ns.pending_commit);
-        ns.pending_commit = 0;
+        let judged = std::mem::take(&mut ns.pending_commit);
+        ns.commit = ns.commit.max(judged);
         self.advance_node_commit(out, t, node);
+        self.check_commit_majority(out, t, node, judged);
     }
 
     // ----- handlers -------------------------------------------------------------------
@@ -519,6 +530,7 @@ impl Checker {
             // Appending over an existing entry is an overwrite: a truncation first.
             self.on_truncate(out, t, node, index, true);
         }
+        self.configs.on_append(node, index, &entry.data);
         let data = hash_of(&entry.data);
         let ns = self.node_mut(node);
         let prev = ns.log.last().map_or(0, |s| s.prefix);
@@ -584,6 +596,7 @@ impl Checker {
         let commit = ns.commit;
         ns.log.truncate(to_usize(from - 1));
         ns.verified = ns.verified.min(from - 1);
+        self.configs.on_truncate(node, from);
 
         if let Some(term) = leader_term {
             self.report(

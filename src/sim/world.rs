@@ -69,6 +69,10 @@ impl World {
             initial_config: config.clone(),
             config,
         };
+        if !world.config.initial_members.is_empty() {
+            let members = world.config.initial_members.clone();
+            world.observers.checker_mut().set_initial_members(&members);
+        }
         for id in ids {
             world.feed_servers(|servers, config, now| servers.boot(id, config, now));
         }
