@@ -10,6 +10,7 @@
 //! replays to the same trace hash.
 
 pub mod link;
+pub mod membership_link;
 pub mod presets;
 pub mod shrink;
 pub mod timeline;
