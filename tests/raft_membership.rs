@@ -508,9 +508,18 @@ fn leader_commits(entries: &[Entry], holders: &[NodeId]) -> Vec<EventKind> {
 fn the_checker_counts_majorities_in_the_configuration_in_force() {
     let noop = Entry::noop(1);
     // Members {1, 2, 3}: the leader and node 2 are a majority.
-    assert!(judge(Some(&[1, 2, 3]), leader_commits(&[noop.clone()], &[2])).is_empty());
+    assert!(
+        judge(
+            Some(&[1, 2, 3]),
+            leader_commits(std::slice::from_ref(&noop), &[2])
+        )
+        .is_empty()
+    );
     // Members {1, 2, 3}: nodes 4 and 5 hold it, but they do not count.
-    let only_outsiders = judge(Some(&[1, 2, 3]), leader_commits(&[noop.clone()], &[4, 5]));
+    let only_outsiders = judge(
+        Some(&[1, 2, 3]),
+        leader_commits(std::slice::from_ref(&noop), &[4, 5]),
+    );
     assert_eq!(only_outsiders, vec![Property::CommittedByMajority]);
     // After a configuration entry for {1, 2, 3, 4}, 2 of 4 are not a majority...
     let grown = [noop.clone(), config_entry(1, &[1, 2, 3, 4])];
