@@ -412,6 +412,21 @@ impl Playground {
         self.act(Action::Transfer { to })
     }
 
+    /// Membership change (§4.1–4.2): the leader adds node `node` (after
+    /// catching it up as a non-voter).
+    #[wasm_bindgen(js_name = addServer)]
+    pub fn add_server(&mut self, node: f64) -> Result<(), JsError> {
+        let node = self.node(node)?;
+        self.act(Action::AddServer { node })
+    }
+
+    /// Membership change: the leader removes node `node` (itself included).
+    #[wasm_bindgen(js_name = removeServer)]
+    pub fn remove_server(&mut self, node: f64) -> Result<(), JsError> {
+        let node = self.node(node)?;
+        self.act(Action::RemoveServer { node })
+    }
+
     /// Pauses a node (GC stop-the-world). Named apart from the page's play/pause.
     #[wasm_bindgen(js_name = pauseNode)]
     pub fn pause_node(&mut self, node: f64) -> Result<(), JsError> {

@@ -64,6 +64,7 @@ fn golden_config(nodes: usize, seed: u64) -> SimConfig {
         },
         bugs: Bugs::none(),
         initial_state: Vec::new(),
+        initial_members: Vec::new(),
     }
 }
 

@@ -23,6 +23,7 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
   setFeature("pre-vote"|"check-quorum", on)  features()  transfer(to)
   pauseNode(id)  resumeNode(id)  clockRate(id, rate)  nodeFaults()
+  addServer(id)  removeServer(id)   membership change, one server at a time
   link()  load(link)  presets()  onAction(fn)  frameStats()
   history({node, kind, text, offset, limit})  historyStats()  clients(fromMs, toMs)
                               the whole run's events at the cursor (newest first), the
@@ -114,6 +115,9 @@ export function installConsoleApi(page) {
     /** Clock drift: node `id`'s timers run at `rate` × real time (0.25–4). */
     clockRate: (id, rate) => act({ type: "clockRate", node: id, rate }),
     nodeFaults: () => pg().nodeFaults(),
+    /** Membership change (§4.1–4.2): the leader adds / removes node `id`. */
+    addServer: (id) => act({ type: "addServer", node: id }),
+    removeServer: (id) => act({ type: "removeServer", node: id }),
     bugs: () => pg().bugs(),
     view: () => pg().view(50),
     traceHash: () => pg().traceHash(),

@@ -78,6 +78,9 @@ const ACTIONS = {
   pauseNode: (a) => store.pg.pauseNode(typed(a, "node", "number")),
   resumeNode: (a) => store.pg.resumeNode(typed(a, "node", "number")),
   clockRate: (a) => store.pg.setClockRate(typed(a, "node", "number"), typed(a, "rate", "number")),
+  // Membership change (issue 11): one server at a time.
+  addServer: (a) => store.pg.addServer(typed(a, "node", "number")),
+  removeServer: (a) => store.pg.removeServer(typed(a, "node", "number")),
   // Time travel: moves, not changes (acting after a seek into the past forks a branch).
   seek: (a) => store.pg.seek(typed(a, "ms", "number")),
   seekStep: (a) => store.pg.seekStep(typed(a, "step", "number")),

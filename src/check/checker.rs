@@ -39,6 +39,8 @@ use crate::raft::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
+mod majority;
+
 #[derive(Clone, Debug, Default)]
 struct NodeState {
     /// The shadow of the persisted log; `log[i - 1]` is index `i`.
@@ -178,6 +180,8 @@ pub struct Checker {
     /// The requests (client, seq) of every non-linearizable core found, its
     /// results and the writes that matter (for the page's client history).
     blamed: Vec<(ClientId, u64)>,
+    /// Membership changes: the configurations seen (see `majority.rs`).
+    configs: majority::Configs,
 }
 
 impl Checker {
@@ -188,6 +192,12 @@ impl Checker {
             checker.nodes.entry(n).or_default();
         }
         checker
+    }
+
+    /// Membership changes: the voters before any configuration entry, when
+    /// not every node (commits are then judged against the configuration in force).
+    pub fn set_initial_members(&mut self, members: &[NodeId]) {
+        self.configs.set_initial(members);
     }
 
     /// Feeds one event; returns the violations it revealed (possibly empty). Each
@@ -206,11 +216,16 @@ impl Checker {
         // a violation lands in the trace).
         // (One exception, which judges nothing: leader stickiness says the
         // RequestVote just delivered was rightly not adopted.)
+        // (Likewise a RequestVote from a node outside the configuration in force.)
         if let EventKind::Rejected {
             node,
             reason:
                 RejectReason::LeaderInLease {
                     message: RaftMessageKind::RequestVote,
+                    ..
+                }
+                | RejectReason::NotAVoter {
+                    message: Some(RaftMessageKind::RequestVote),
                     ..
                 },
             ..
@@ -388,9 +403,10 @@ impl Checker {
             return;
         };
         let ns = self.node_mut(node);
-        ns.commit = ns.commit.max(ns.pending_commit);
-        ns.pending_commit = 0;
+        let judged = std::mem::take(&mut ns.pending_commit);
+        ns.commit = ns.commit.max(judged);
         self.advance_node_commit(out, t, node);
+        self.check_commit_majority(out, t, node, judged);
     }
 
     // ----- handlers -------------------------------------------------------------------
@@ -525,6 +541,7 @@ impl Checker {
             // Appending over an existing entry is an overwrite: a truncation first.
             self.on_truncate(out, t, node, index, true);
         }
+        self.configs.on_append(node, index, &entry.data);
         let data = hash_of(&entry.data);
         let ns = self.node_mut(node);
         let prev = ns.log.last().map_or(0, |s| s.prefix);
@@ -590,6 +607,7 @@ impl Checker {
         let commit = ns.commit;
         ns.log.truncate(to_usize(from - 1));
         ns.verified = ns.verified.min(from - 1);
+        self.configs.on_truncate(node, from);
 
         if let Some(term) = leader_term {
             self.report(

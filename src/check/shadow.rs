@@ -161,7 +161,7 @@ fn mix(mut z: u64) -> u64 {
 
 pub(super) fn command_of(data: &EntryData) -> Option<(ClientId, u64)> {
     match data {
-        EntryData::Noop => None,
+        EntryData::Noop | EntryData::Config { .. } => None,
         EntryData::Command(c) => Some((c.client, c.seq)),
     }
 }

@@ -71,6 +71,10 @@ pub struct RunArgs {
     /// Automatic clients writing and reading (default 3).
     #[arg(long)]
     pub clients: Option<u64>,
+    /// Membership changes: the initial configuration, e.g. 1,2,3 (default: every
+    /// node); the others are nodes outside it until added.
+    #[arg(long, value_parser = parse_members)]
+    pub members: Option<Members>,
     /// Turn a broken-rule toggle on (repeatable; see `raft-playground bugs`).
     #[arg(long = "bug", value_name = "NAME", value_parser = parse_bug)]
     pub bugs: Vec<Bug>,
@@ -314,6 +318,23 @@ pub fn parse_nodes(s: &str) -> Result<usize, String> {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(format!("'{s}' is not a cluster size (1 to {max})")),
     }
+}
+
+/// An initial configuration given on the command line (`--members 1,2,3`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Members(pub Vec<crate::raft::NodeId>);
+
+pub fn parse_members(s: &str) -> Result<Members, String> {
+    let mut ids = Vec::new();
+    for part in s.split(',') {
+        match part.trim().parse::<crate::raft::NodeId>() {
+            Ok(id) if (1..=crate::sim::config::MAX_NODES as u64).contains(&id) => ids.push(id),
+            _ => return Err(format!("'{part}' is not a node id (1 to 9) in '{s}'")),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Members(ids))
 }
 
 pub fn parse_bug(s: &str) -> Result<Bug, String> {

@@ -34,6 +34,8 @@ pub struct RunOptions {
     pub scenario: Option<ScenarioSource>,
     /// PreVote / CheckQuorum on; pauses, drift, transfers in the swarm's schedule.
     pub production: Production,
+    /// Membership changes: the initial configuration (empty: every node).
+    pub members: Vec<NodeId>,
 }
 
 /// A scenario given on the command line, and how it was named (for the summary).
@@ -63,6 +65,7 @@ impl RunOptions {
             keep_trace: args.trace.is_some(),
             scenario: None,
             production: args.production.production(),
+            members: args.members.clone().map(|m| m.0).unwrap_or_default(),
         }
         .with_until(args.until)
     }
@@ -116,6 +119,7 @@ impl RunOptions {
             keep_trace: false,
             scenario: None,
             production: Production::default(),
+            members: Vec::new(),
         }
     }
 
@@ -180,6 +184,9 @@ impl RunOptions {
         if let Some(c) = self.clients {
             config.clients.count = c;
         }
+        if !self.members.is_empty() {
+            config.initial_members = self.members.clone();
+        }
     }
 
     /// The command line that repeats this run.
@@ -226,6 +233,10 @@ impl RunOptions {
         }
         if let Some(c) = self.clients {
             let _ = write!(s, " --clients {c}");
+        }
+        if !self.members.is_empty() {
+            let ids: Vec<String> = self.members.iter().map(|m| m.to_string()).collect();
+            let _ = write!(s, " --members {}", ids.join(","));
         }
         if self.faults == Faults::Random {
             s.push_str(" --faults random");
@@ -361,6 +372,7 @@ impl RunStats {
             EventKind::LogAppend { .. }
             | EventKind::HardState { .. }
             | EventKind::TransferAbort { .. }
+            | EventKind::Membership { .. }
             | EventKind::Resume { .. }
             | EventKind::ClockRate { .. }
             | EventKind::Setting { .. }

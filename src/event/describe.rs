@@ -28,6 +28,7 @@ pub fn entry(data: &EntryData) -> String {
     match data {
         EntryData::Noop => "noop".into(),
         EntryData::Command(c) => format!("{} (c{}#{})", op(&c.op), c.client, c.seq),
+        EntryData::Config { members } => format!("config {}", ids(members)),
     }
 }
 
@@ -36,7 +37,14 @@ pub fn entry_in_words(data: &EntryData) -> String {
     match data {
         EntryData::Noop => "a no-op".into(),
         EntryData::Command(c) => format!("client {}'s {} (seq {})", c.client, op(&c.op), c.seq),
+        EntryData::Config { members } => format!("the configuration {}", ids(members)),
     }
+}
+
+/// Node ids as a set: "{1,2,3}".
+pub fn ids(ids: &[crate::raft::NodeId]) -> String {
+    let inner: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+    format!("{{{}}}", inner.join(","))
 }
 
 /// Virtual µs as milliseconds: "1250 ms", "0.100 ms".

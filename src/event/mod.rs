@@ -161,6 +161,12 @@ pub enum EventKind {
         node: NodeId,
         to: NodeId,
     },
+    /// A membership change step (single-server change, §4.1–4.2): only in
+    /// runs that change the membership.
+    Membership {
+        node: NodeId,
+        step: crate::raft::MembershipEvent,
+    },
     /// The node is paused (a garbage-collection stop-the-world): it handles
     /// nothing and its timers do not fire; messages to it wait.
     Pause {
@@ -215,6 +221,7 @@ impl EventKind {
             NodeEvent::QuorumLost { heard_from } => EventKind::QuorumLost { node, heard_from },
             NodeEvent::TransferStarted { to } => EventKind::TransferStart { node, to },
             NodeEvent::TransferAborted { to } => EventKind::TransferAbort { node, to },
+            NodeEvent::Membership(step) => EventKind::Membership { node, step },
         }
     }
 }

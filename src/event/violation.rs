@@ -22,6 +22,9 @@ pub enum Property {
     /// The clients' history (invokes, answers, requests never answered) is
     /// linearizable, key by key. Judged at `Checker::flush`.
     Linearizable,
+    /// Membership changes: an index a leader commits is held by a majority of
+    /// the leader's configuration in force.
+    CommittedByMajority,
     /// Sweeps only: after the final heal a leader exists and client requests complete.
     Liveness,
 }
@@ -49,6 +52,7 @@ impl Property {
             Property::AckedWritesDurable => "Acknowledged writes are durable",
             Property::HigherTermAdopted => "A higher term is adopted at once",
             Property::Linearizable => "Linearizability",
+            Property::CommittedByMajority => "Committed by a majority of the configuration",
             Property::Liveness => "Liveness",
         }
     }

@@ -269,6 +269,11 @@ pub fn event(kind: &EventKind) -> EventLine {
             ),
             vec![*node, *to],
         ),
+        EventKind::Membership { node, step } => (
+            "membership",
+            super::membership_text::step(*node, step),
+            vec![*node],
+        ),
         EventKind::Pause { node } => (
             "pause",
             format!(
@@ -467,6 +472,13 @@ pub fn reject_reason(node: NodeId, reason: &RejectReason) -> String {
                 a_role(*role)
             )
         }
+        RejectReason::NotAVoter { candidate, .. } if *candidate == node => {
+            "not in the configuration in force, so it does not stand for election".to_string()
+        }
+        RejectReason::NotAVoter { candidate, .. } => format!(
+            "{} is not in the configuration in force, so its election is ignored",
+            server(*candidate)
+        ),
     }
 }
 

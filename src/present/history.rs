@@ -95,7 +95,8 @@ impl Family {
             | EventKind::Setting { .. } => Family::Faults,
             EventKind::QuorumLost { .. }
             | EventKind::TransferStart { .. }
-            | EventKind::TransferAbort { .. } => Family::Elections,
+            | EventKind::TransferAbort { .. }
+            | EventKind::Membership { .. } => Family::Elections,
             EventKind::Rejected { .. } => Family::Rejections,
             EventKind::Violation(_) => Family::Violations,
         }

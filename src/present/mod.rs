@@ -21,6 +21,7 @@ pub mod history;
 pub mod history_list;
 pub mod input;
 pub mod log_delta;
+pub mod membership_text;
 pub mod timeline_view;
 pub mod view;
 

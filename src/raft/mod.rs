@@ -8,6 +8,7 @@
 pub mod bugs;
 pub mod config;
 pub mod log;
+pub mod membership;
 pub mod message;
 pub mod node;
 pub mod ready;
@@ -17,6 +18,7 @@ pub mod types;
 pub use bugs::{Bug, Bugs};
 pub use config::Config;
 pub use log::Log;
+pub use membership::{Membership, MembershipChange, MembershipEvent, MembershipRefusal};
 pub use message::{ConflictHint, Message, MessageBody};
 pub use node::{Node, PersistentState, Progress, ProposeError, Role, Transfer, Votes};
 pub use ready::{NodeEvent, PersistOp, Ready};

@@ -5,6 +5,7 @@
 use super::bugs::{Bug, Bugs};
 use super::config::Config;
 use super::log::Log;
+use super::membership::Membership;
 use super::message::{ConflictHint, Message, MessageBody};
 use super::ready::{NodeEvent, PersistOp, Ready};
 use super::reject::{RaftMessageKind, RejectReason};
@@ -13,6 +14,8 @@ use crate::kv::Command;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+mod reconfigure;
 
 /// What survives a crash (Figure 2, "Persistent state on all servers").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,8 +139,11 @@ pub enum ProposeError {
 #[derive(Clone, Debug)]
 pub struct Node {
     id: NodeId,
-    /// Every member, self included, in id order.
+    /// Every node of the cluster, self included, in id order.
     members: Vec<NodeId>,
+    /// The configuration in force: who votes and counts in majorities (all of
+    /// `members` unless membership changes are used; see `raft::membership`).
+    membership: Membership,
     config: Config,
     bugs: Bugs,
     rng: Rng,
@@ -214,6 +220,7 @@ impl Node {
         }
         let mut node = Node {
             id,
+            membership: Membership::new(members.clone()),
             members,
             config,
             bugs,
@@ -230,6 +237,7 @@ impl Node {
             ready: Ready::default(),
         };
         node.reset_election_timer(now);
+        node.membership.set_initial(node.members.clone(), &node.log);
         node
     }
 
@@ -243,6 +251,9 @@ impl Node {
             return;
         }
         let kind = RaftMessageKind::of(&msg.body);
+        if self.ignores_non_voter_campaign(&msg) {
+            return;
+        }
         // Messages that must not make us adopt their higher term.
         match msg.body {
             MessageBody::PreVote {
@@ -376,6 +387,7 @@ impl Node {
             return;
         }
         self.expire_transfer(now);
+        self.expire_catch_up(now);
         if self.config.check_quorum && !self.check_quorum(now) {
             return; // stepped down
         }
@@ -422,7 +434,7 @@ impl Node {
         }
         let heard = std::mem::replace(heard_from, Votes::none());
         *quorum_deadline = now + period;
-        if self.is_majority(1 + heard.len()) {
+        if self.is_majority(self.own_vote() + self.membership.count_voters(heard.iter())) {
             return true;
         }
         self.ready.events.push(NodeEvent::QuorumLost {
@@ -437,6 +449,8 @@ impl Node {
     pub fn force_timeout(&mut self, now: Time) {
         if matches!(self.role, Role::Leader { .. }) {
             self.reject(None, RejectReason::LeaderHasNoElectionTimer);
+        } else if !self.membership.is_voter(self.id) {
+            self.sit_out_election(now, true);
         } else {
             self.campaign(now);
         }
@@ -447,7 +461,7 @@ impl Node {
     /// Refused (with a `Rejected` event) unless this node leads and `to` is
     /// another member.
     pub fn transfer_leadership(&mut self, now: Time, to: NodeId) {
-        if !self.members.contains(&to) {
+        if !self.members.contains(&to) || !self.membership.is_voter(to) {
             return self.reject(None, RejectReason::Misaddressed { to });
         }
         let deadline = now + self.local(self.config.election_timeout_min);
@@ -513,6 +527,9 @@ impl Node {
     /// The election timer fired (or was forced): with PreVote, ask first;
     /// otherwise stand at once.
     fn campaign(&mut self, now: Time) {
+        if !self.membership.is_voter(self.id) {
+            return self.sit_out_election(now, false);
+        }
         if self.config.pre_vote {
             self.start_pre_vote(now);
         } else {
@@ -597,7 +614,7 @@ impl Node {
             return;
         }
         votes.insert(voter);
-        let count = votes.len();
+        let count = self.membership.count_voters(votes.iter());
         if self.is_majority(count) {
             self.start_election(now, false);
         }
@@ -609,6 +626,9 @@ impl Node {
         if matches!(self.role, Role::Leader { .. }) {
             let term = self.current_term;
             return self.reject(Some(leader), RejectReason::RivalLeader { term });
+        }
+        if !self.membership.is_voter(self.id) {
+            return self.sit_out_election(now, true);
         }
         self.start_election(now, true);
     }
@@ -704,7 +724,7 @@ impl Node {
         if vote_granted {
             votes.insert(voter);
         }
-        let count = votes.len();
+        let count = self.membership.count_voters(votes.iter());
         if self.is_majority(count) {
             self.become_leader(now);
         }
@@ -873,7 +893,7 @@ impl Node {
 
     fn handle_append_reply(
         &mut self,
-        _now: Time,
+        now: Time,
         follower: NodeId,
         success: bool,
         match_index: LogIndex,
@@ -909,6 +929,12 @@ impl Node {
             let caught_up = advanced && pr.match_index == last_index;
             let transfer_to = transfer.map(|t| t.to);
             self.maybe_commit();
+            if self.step_down_if_removed(now) {
+                return;
+            }
+            if advanced {
+                self.catch_up_progress(now, follower, match_index.min(last_index));
+            }
             if more_to_send {
                 self.send_append_entries(follower);
             }
@@ -971,7 +997,9 @@ impl Node {
                 }
                 continue;
             }
-            let replicas = 1 + progress.values().filter(|p| p.match_index >= n).count();
+            let holders = progress.iter().filter(|(_, p)| p.match_index >= n);
+            let replicas =
+                self.own_vote() + self.membership.count_voters(holders.map(|(id, _)| id));
             if self.is_majority(replicas) {
                 new_commit = n;
                 break;
@@ -979,13 +1007,19 @@ impl Node {
         }
         if new_commit > self.commit_index {
             self.advance_commit(new_commit);
+            self.forget_removed_followers();
             // Tell followers promptly so they can apply too.
             self.broadcast_append_entries();
         }
     }
 
+    /// To every follower the leader replicates to (the voters, and a new server
+    /// catching up), in id order.
     fn broadcast_append_entries(&mut self) {
-        for peer in self.peers() {
+        let Role::Leader { progress, .. } = &self.role else {
+            return;
+        };
+        for peer in progress.keys().copied().collect::<Vec<_>>() {
             self.send_append_entries(peer);
         }
     }
@@ -1041,13 +1075,20 @@ impl Node {
 
     fn append_to_own_log(&mut self, entry: Entry) -> LogIndex {
         let index = self.log.append(entry.clone());
+        let reconfigured = self.membership.after_append(index, &entry.data);
         self.ready.persist.push(PersistOp::Append { index, entry });
+        if reconfigured {
+            self.configuration_changed();
+        }
         index
     }
 
     fn truncate_own_log(&mut self, from: LogIndex) {
         self.log.truncate_from(from);
         self.ready.persist.push(PersistOp::Truncate { from });
+        if self.membership.after_truncate(&self.log, from) {
+            self.configuration_changed();
+        }
     }
 
     fn persist_hard_state(&mut self) {
@@ -1060,6 +1101,9 @@ impl Node {
     fn set_role(&mut self, role: Role) {
         let changed = self.role_kind() != role_kind(&role);
         self.role = role;
+        if !matches!(self.role, Role::Leader { .. }) {
+            self.membership.end_catch_up();
+        }
         let campaign = matches!(
             self.role_kind(),
             RoleKind::Candidate | RoleKind::Precandidate
@@ -1120,13 +1164,22 @@ impl Node {
         });
     }
 
+    /// The other voters of the configuration in force, in id order.
     fn peers(&self) -> impl Iterator<Item = NodeId> + use<> {
         let id = self.id;
-        self.members.clone().into_iter().filter(move |&m| m != id)
+        let voters = self.membership.voters().to_vec();
+        voters.into_iter().filter(move |&m| m != id)
     }
 
+    /// Whether `count` voters are a majority of the configuration in force.
     fn is_majority(&self, count: usize) -> bool {
-        count * 2 > self.members.len()
+        self.membership.is_majority(count)
+    }
+
+    /// 1 if this node votes in the configuration in force (a leader being
+    /// removed does not count itself, §4.2.2), else 0.
+    fn own_vote(&self) -> usize {
+        usize::from(self.membership.is_voter(self.id))
     }
 
     // ----- Read-only view ---------------------------------------------------------

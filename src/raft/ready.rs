@@ -1,5 +1,6 @@
 //! Everything a node asks of the outside world, drained from one place.
 
+use super::membership::MembershipEvent;
 use super::message::Message;
 use super::reject::RejectReason;
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term};
@@ -49,6 +50,8 @@ pub enum NodeEvent {
     TransferAborted {
         to: NodeId,
     },
+    /// A membership change step (only when membership changes are used).
+    Membership(MembershipEvent),
 }
 
 /// The output of a node since it was last drained.

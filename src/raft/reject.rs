@@ -154,6 +154,14 @@ pub enum RejectReason {
     /// A leadership transfer to `to` refused: only a leader can transfer, and
     /// not to itself (`role` is ours).
     CannotTransfer { to: NodeId, role: RoleKind },
+    /// Membership changes only: `candidate` is not in the configuration in
+    /// force, so its RequestVote is ignored (its term not adopted), or (when
+    /// it is this node) its election timer fired or was forced and it does not
+    /// stand.
+    NotAVoter {
+        message: Option<RaftMessageKind>,
+        candidate: NodeId,
+    },
 }
 
 impl RejectReason {
@@ -176,7 +184,8 @@ impl RejectReason {
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
             | RejectReason::HigherTermReplyIgnored { .. }
-            | RejectReason::CannotTransfer { .. } => false,
+            | RejectReason::CannotTransfer { .. }
+            | RejectReason::NotAVoter { .. } => false,
         }
     }
 
@@ -200,6 +209,7 @@ impl RejectReason {
             | RejectReason::Misaddressed { .. }
             | RejectReason::TransferInProgress { .. }
             | RejectReason::CannotTransfer { .. } => None,
+            RejectReason::NotAVoter { message, .. } => *message,
         }
     }
 
@@ -222,6 +232,7 @@ impl RejectReason {
             RejectReason::PreVoteLogNotUpToDate { .. } => "pre_vote_log_not_up_to_date",
             RejectReason::TransferInProgress { .. } => "transfer_in_progress",
             RejectReason::CannotTransfer { .. } => "cannot_transfer",
+            RejectReason::NotAVoter { .. } => "not_a_voter",
         }
     }
 }

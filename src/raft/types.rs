@@ -20,6 +20,9 @@ pub enum EntryData {
     Noop,
     /// A client command for the state machine.
     Command(Command),
+    /// A configuration (membership change, §4.1): the voting members from this
+    /// entry on, in id order. In force as soon as appended (see `raft::membership`).
+    Config { members: Vec<NodeId> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -11,6 +11,7 @@
 
 pub mod lasting;
 pub mod link;
+pub mod membership_link;
 pub mod presets;
 pub mod shrink;
 pub mod timeline;

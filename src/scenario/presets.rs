@@ -77,6 +77,7 @@ fn scripted(nodes: usize, seed: u64) -> SimConfig {
         },
         bugs: Bugs::none(),
         initial_state: Vec::new(),
+        initial_members: Vec::new(),
     }
 }
 

@@ -85,7 +85,16 @@ pub struct EntryV1 {
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum EntryDataV1 {
     Noop,
-    Command { client: u64, seq: u64, op: OpV1 },
+    Command {
+        client: u64,
+        seq: u64,
+        op: OpV1,
+    },
+    /// A configuration entry (membership change); added last, so older links
+    /// decode as before.
+    Config {
+        members: Vec<u64>,
+    },
 }
 
 /// Variant order is part of the format.
@@ -218,6 +227,9 @@ fn entry_v1(e: &Entry) -> EntryV1 {
                 seq: c.seq,
                 op: op_v1(&c.op),
             },
+            EntryData::Config { members } => EntryDataV1::Config {
+                members: members.clone(),
+            },
         },
     }
 }
@@ -252,7 +264,9 @@ pub(super) fn action_v1(a: &Action) -> Option<ActionV1> {
         | Action::Transfer { .. }
         | Action::Pause { .. }
         | Action::Resume { .. }
-        | Action::SetClockRate { .. } => return None,
+        | Action::SetClockRate { .. }
+        | Action::AddServer { .. }
+        | Action::RemoveServer { .. } => return None,
     })
 }
 
@@ -307,6 +321,7 @@ impl TryFrom<ScenarioV1> for Scenario {
                     log: Log::from_entries(n.log.into_iter().map(entry_live).collect()),
                 })
                 .collect(),
+            initial_members: Vec::new(),
         };
         Ok(Scenario {
             title: w.title,
@@ -361,6 +376,7 @@ fn entry_live(e: EntryV1) -> Entry {
                 seq,
                 op: op_live(op),
             }),
+            EntryDataV1::Config { members } => EntryData::Config { members },
         },
     }
 }

@@ -88,10 +88,13 @@ pub struct NamedActionKind {
 }
 
 /// Every named knob, in the order they are written.
-pub const SETTINGS: &[SettingKind] = &[];
+pub const SETTINGS: &[SettingKind] = &[super::membership_link::INITIAL_MEMBERS];
 
 /// Every named action.
-pub const NAMED_ACTIONS: &[NamedActionKind] = &[];
+pub const NAMED_ACTIONS: &[NamedActionKind] = &[
+    super::membership_link::ADD_SERVER,
+    super::membership_link::REMOVE_SERVER,
+];
 
 /// Whether `s` uses anything format 2 cannot hold.
 pub fn needs_v3(s: &Scenario) -> bool {

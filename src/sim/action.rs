@@ -73,6 +73,16 @@ pub enum Action {
         node: NodeId,
         permille: u64,
     },
+    /// Membership change (§4.1–4.2): the leader adds `node` to the
+    /// configuration (after catching it up as a non-voter).
+    AddServer {
+        node: NodeId,
+    },
+    /// Membership change: the leader removes `node` from the configuration
+    /// (itself included: it steps down once the change commits).
+    RemoveServer {
+        node: NodeId,
+    },
 }
 
 /// The production features that are switches (each off by default).
@@ -172,7 +182,9 @@ impl Action {
             | Action::Timeout { node: id }
             | Action::Transfer { to: id }
             | Action::Pause { node: id }
-            | Action::Resume { node: id } => node(*id),
+            | Action::Resume { node: id }
+            | Action::AddServer { node: id }
+            | Action::RemoveServer { node: id } => node(*id),
             Action::SetClockRate { node: id, permille } => {
                 node(*id)?;
                 if !CLOCK_RATE_RANGE.contains(permille) {

@@ -351,6 +351,8 @@ impl CompactHistory {
         match data {
             EntryData::Noop => Some(NONE32),
             EntryData::Command(c) => self.command_ref(c),
+            // Rare (membership changes): the row is kept whole.
+            EntryData::Config { .. } => None,
         }
     }
 

@@ -101,6 +101,11 @@ pub struct SimConfig {
     /// Optional persisted state per node (index 0 = node 1), e.g. Figure 7's logs.
     /// Empty = every node starts blank.
     pub initial_state: Vec<PersistentState>,
+    /// Membership changes: the voters before any configuration entry, in id
+    /// order. Empty means every node (the default, and the only case before
+    /// membership changes existed: absent from JSON then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub initial_members: Vec<NodeId>,
 }
 
 impl Default for SimConfig {
@@ -113,6 +118,7 @@ impl Default for SimConfig {
             clients: ClientConfig::default(),
             bugs: Bugs::none(),
             initial_state: Vec::new(),
+            initial_members: Vec::new(),
         }
     }
 }
@@ -120,6 +126,15 @@ impl Default for SimConfig {
 impl SimConfig {
     pub fn node_ids(&self) -> Vec<NodeId> {
         (1..=self.nodes as NodeId).collect()
+    }
+
+    /// The initial configuration: `initial_members`, or every node.
+    pub fn initial_members(&self) -> Vec<NodeId> {
+        if self.initial_members.is_empty() {
+            self.node_ids()
+        } else {
+            self.initial_members.clone()
+        }
     }
 
     pub fn validate(&self) -> Result<(), String> {
@@ -131,6 +146,16 @@ impl SimConfig {
         }
         self.raft.validate()?;
         self.network.validate()?;
+        if let Some(&m) = self
+            .initial_members
+            .iter()
+            .find(|&&m| m == 0 || m > self.nodes as NodeId)
+        {
+            return Err(format!(
+                "initial member {m} is not a node of the cluster (1 to {})",
+                self.nodes
+            ));
+        }
         if self.clients.count > 100 {
             return Err(format!(
                 "at most 100 automatic clients (got {})",

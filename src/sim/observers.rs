@@ -166,6 +166,10 @@ impl Observers {
     pub fn checker(&self) -> &Checker {
         &self.checker
     }
+    /// For setting the checker up before the first event (membership changes).
+    pub fn checker_mut(&mut self) -> &mut Checker {
+        &mut self.checker
+    }
     pub fn trace(&self) -> &Trace {
         &self.trace
     }

@@ -7,6 +7,7 @@
 //! for the world to carry out after [`Servers::take_effects`].
 
 use crate::kv::{ClientId, Command, KvStore, Op};
+use crate::raft::MembershipChange;
 use crate::raft::{
     Bug, Bugs, EntryData, Node, NodeId, PersistOp, PersistentState, ProposeError, RoleKind, Time,
 };
@@ -94,7 +95,7 @@ impl Servers {
                 });
             }
         }
-        let node = Node::restart(
+        let mut node = Node::restart(
             id,
             config.node_ids(),
             config.raft.clone(),
@@ -103,6 +104,9 @@ impl Servers {
             disk.clone(),
             now,
         );
+        if !config.initial_members.is_empty() {
+            node.set_initial_members(config.initial_members.clone());
+        }
         self.list.push(Server {
             id,
             node: Some(node),
@@ -152,6 +156,9 @@ impl Servers {
         if server.clock_permille != 1000 {
             node.set_clock_permille(now, server.clock_permille);
         }
+        if !config.initial_members.is_empty() {
+            node.set_initial_members(config.initial_members.clone());
+        }
         server.node = Some(node);
         self.emit(EventKind::Restart { node: id });
         self.after_input(id, now);
@@ -186,6 +193,14 @@ impl Servers {
     pub fn transfer(&mut self, leader: NodeId, to: NodeId, now: Time) {
         if let Some(n) = self.server_mut(leader).node.as_mut() {
             n.transfer_leadership(now, to);
+        }
+        self.after_input(leader, now);
+    }
+
+    /// Asks the leader for a membership change; a refusal is in its events.
+    pub fn change_membership(&mut self, leader: NodeId, change: MembershipChange, now: Time) {
+        if let Some(n) = self.server_mut(leader).node.as_mut() {
+            let _ = n.change_membership(now, change);
         }
         self.after_input(leader, now);
     }
@@ -358,7 +373,7 @@ impl Servers {
         for (index, entry) in ready.apply {
             let reply = match &entry.data {
                 EntryData::Command(cmd) => self.apply_command(id, index, cmd),
-                EntryData::Noop => None,
+                EntryData::Noop | EntryData::Config { .. } => None,
             };
             self.emit(EventKind::Apply {
                 node: id,

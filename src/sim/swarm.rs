@@ -122,6 +122,7 @@ impl SwarmPlan {
             clients,
             bugs,
             initial_state: Vec::new(),
+            initial_members: Vec::new(),
         };
         let heal_at = duration.saturating_sub(HEAL_PHASE);
         let reactions = Reactions {

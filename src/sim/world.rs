@@ -12,7 +12,7 @@ mod script_hooks;
 use crate::check::liveness::LivenessWatch;
 use crate::check::{Checker, Violation};
 use crate::kv::{ClientId, Op};
-use crate::raft::{Message, NodeId, Time};
+use crate::raft::{MembershipChange, Message, NodeId, Time};
 use crate::rng::Rng;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::client::Client;
@@ -69,6 +69,10 @@ impl World {
             initial_config: config.clone(),
             config,
         };
+        if !world.config.initial_members.is_empty() {
+            let members = world.config.initial_members.clone();
+            world.observers.checker_mut().set_initial_members(&members);
+        }
         for id in ids {
             world.feed_servers(|servers, config, now| servers.boot(id, config, now));
         }
@@ -157,6 +161,14 @@ impl World {
                 let leader = self.leader().expect("validated: there is a leader");
                 self.feed_servers(|servers, _, now| servers.transfer(leader, to, now));
             }
+            Action::AddServer { node } | Action::RemoveServer { node } => {
+                let leader = self.leader().expect("validated: there is a leader");
+                let change = match action {
+                    Action::AddServer { .. } => MembershipChange::AddServer(node),
+                    _ => MembershipChange::RemoveServer(node),
+                };
+                self.feed_servers(|servers, _, now| servers.change_membership(leader, change, now));
+            }
             Action::Pause { node } => self.feed_servers(|servers, _, _| servers.pause(node)),
             Action::Resume { node } => self.resume(node),
             Action::SetClockRate { node, permille } => {
@@ -195,6 +207,13 @@ impl World {
             Action::Transfer { to } => match self.leader() {
                 None => Err("there is no leader to hand leadership over".into()),
                 Some(leader) if leader == *to => Err(format!("node {to} is already the leader")),
+                Some(leader) if self.servers.is_paused(leader) => {
+                    Err(format!("the leader, node {leader}, is paused"))
+                }
+                Some(_) => Ok(()),
+            },
+            Action::AddServer { .. } | Action::RemoveServer { .. } => match self.leader() {
+                None => Err("there is no leader to change the membership".into()),
                 Some(leader) if self.servers.is_paused(leader) => {
                     Err(format!("the leader, node {leader}, is paused"))
                 }
