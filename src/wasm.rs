@@ -8,7 +8,7 @@
 use crate::event::MessageKind;
 use crate::kv::Op;
 use crate::present::input::{self, Field, PageConfig, PageNetwork};
-use crate::present::{View, ViewOptions, frames, log_delta, timeline_view, view};
+use crate::present::{View, ViewOptions, frames, log_delta, sequence, timeline_view, view};
 use crate::raft::Bug;
 use crate::scenario::timeline::{CheckpointPolicy, Timeline};
 use crate::scenario::{Scenario, ViewState, replayed_trace_hash};
@@ -564,6 +564,28 @@ impl Playground {
     pub fn message_detail(&self, id: f64) -> Result<Option<String>, JsError> {
         let id = input::whole(id, "message id", 1, 1 << 53).map_err(err)?;
         Ok(view::message_detail(self.world(), id))
+    }
+
+    /// The sequence diagram from `from_ms` to `to_ms` as of now, heartbeats
+    /// shown or not: `{ nowMs, arrows, spans, hiddenHeartbeats, truncated,
+    /// dropReasons }` (see `present::sequence::SequenceView` for the packing).
+    pub fn sequence(&self, from_ms: f64, to_ms: f64, heartbeats: bool) -> Result<JsValue, JsError> {
+        let from = input::seek_target(from_ms.max(0.0)).map_err(err)?;
+        let to = input::seek_target(to_ms.max(from_ms).max(0.0)).map_err(err)?;
+        let window = sequence::Window { from, to, heartbeats };
+        to_js(&sequence::sequence(&self.timeline, window))
+    }
+
+    /// One message of the sequence diagram, delivered, dropped or in flight:
+    /// `{ id, kind, from, to, term, rejected, sentMs, dueMs, endedMs, outcome,
+    /// reason }`; undefined when not remembered or not yet sent.
+    #[wasm_bindgen(js_name = sequenceMessage)]
+    pub fn sequence_message(&self, id: f64) -> Result<JsValue, JsError> {
+        let id = input::whole(id, "message id", 1, 1 << 53).map_err(err)?;
+        match sequence::message(&self.timeline, id) {
+            Some(record) => to_js(&record),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
     /// SHA-256 of the run's trace so far: equal to a native run of the same

@@ -10,6 +10,7 @@
 //! - [`describe`]: every sentence about messages, events and violations.
 //! - [`input`]: what the page sends (configs, numbers, names), checked.
 //! - [`history`]: the whole run's event list, filtered and paged.
+//! - [`sequence`]: the sequence diagram's arrows and lanes for a window of time.
 //! - [`timeline_view`]: the time-travel timeline in milliseconds (markers, branches).
 
 pub mod describe;
@@ -17,6 +18,7 @@ pub mod frames;
 pub mod history;
 pub mod input;
 pub mod log_delta;
+pub mod sequence;
 pub mod timeline_view;
 pub mod view;
 

@@ -18,6 +18,7 @@
 use crate::event::{Event, EventKind, Violation};
 use crate::raft::{NodeId, RoleKind, Term, Time};
 use crate::scenario::{Scenario, ScenarioError, ViewState};
+use crate::sim::lifetimes::Lifetimes;
 use crate::sim::{Action, SECOND, TimedAction, TraceMode, World};
 use serde::Serialize;
 
@@ -160,6 +161,9 @@ pub struct Timeline {
     /// Every branch; `branches[current].end` is refreshed from the frontier when read.
     branches: Vec<Branch>,
     current: usize,
+    /// The current branch's message lives up to the frontier (bounded; kept
+    /// here, not in the world, so checkpoints never copy it).
+    lifetimes: Lifetimes,
 }
 
 /// Where [`Timeline::advance`] stops.
@@ -186,6 +190,7 @@ impl Timeline {
         let mut world = World::new(scenario.config.clone(), trace, recent_events)
             .map_err(ScenarioError::Invalid)?;
         world.collect_notable(true);
+        world.collect_traffic(true);
         let cursor = Cursor {
             at: Position::default(),
             next_action: 0,
@@ -209,6 +214,7 @@ impl Timeline {
             markers: Vec::new(),
             branches: vec![branch],
             current: 0,
+            lifetimes: Lifetimes::new(),
         })
     }
 
@@ -251,6 +257,11 @@ impl Timeline {
     /// The current branch's markers up to the frontier, in step order.
     pub fn markers(&self) -> &[Marker] {
         &self.markers
+    }
+    /// The current branch's message lives and role changes up to the frontier
+    /// (the sequence diagram's data; see [`crate::sim::lifetimes`]).
+    pub fn lifetimes(&self) -> &Lifetimes {
+        &self.lifetimes
     }
     /// The current branch's recorded actions (past and future).
     pub fn actions(&self) -> &[TimedAction] {
@@ -462,6 +473,7 @@ impl Timeline {
     fn cut_future_here(&mut self) {
         let at = self.cursor.at;
         self.markers.retain(|m| m.at.step <= at.step);
+        self.lifetimes.forget_after(at.step);
         self.frontier = at;
     }
 
@@ -513,6 +525,12 @@ impl Timeline {
                 step: self.cursor.at.step + 1,
             };
             let notable = self.world.take_notable();
+            let (lifetimes, step) = (&mut self.lifetimes, self.cursor.at.step);
+            self.world.drain_traffic(|traffic| {
+                if on_new_ground {
+                    lifetimes.record(step, traffic);
+                }
+            });
             if on_new_ground {
                 if let Some(action) = applied {
                     self.mark(MarkerKind::Action { action });
