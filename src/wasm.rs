@@ -567,13 +567,33 @@ impl Playground {
     }
 
     /// The sequence diagram from `from_ms` to `to_ms` as of now, heartbeats
-    /// shown or not: `{ nowMs, arrows, spans, hiddenHeartbeats, truncated,
-    /// dropReasons }` (see `present::sequence::SequenceView` for the packing).
-    pub fn sequence(&self, from_ms: f64, to_ms: f64, heartbeats: bool) -> Result<JsValue, JsError> {
+    /// shown or not, packed: `now ms, hidden heartbeats, truncated (0/1),
+    /// arrow count, span count`, then 11 numbers per arrow and 5 per span (see
+    /// `present::sequence::SequenceView`).
+    pub fn sequence(
+        &mut self,
+        from_ms: f64,
+        to_ms: f64,
+        heartbeats: bool,
+    ) -> Result<js_sys::Float64Array, JsError> {
         let from = input::seek_target(from_ms.max(0.0)).map_err(err)?;
         let to = input::seek_target(to_ms.max(from_ms).max(0.0)).map_err(err)?;
-        let window = sequence::Window { from, to, heartbeats };
-        to_js(&sequence::sequence(&self.timeline, window))
+        let window = sequence::Window {
+            from,
+            to,
+            heartbeats,
+        };
+        sequence::pack(
+            &sequence::sequence(&self.timeline, window),
+            &mut self.packed,
+        );
+        Ok(js_sys::Float64Array::from(&self.packed[..]))
+    }
+
+    /// The names of the drop reasons that `sequence` codes by index.
+    #[wasm_bindgen(js_name = dropReasons)]
+    pub fn drop_reasons() -> Vec<String> {
+        sequence::DROP_REASON_NAMES.map(str::to_string).to_vec()
     }
 
     /// One message of the sequence diagram, delivered, dropped or in flight:

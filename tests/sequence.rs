@@ -121,11 +121,8 @@ fn a_scripted_election_draws_its_votes_a_drop_and_a_refusal() {
     s.step(|h| h.crash(3));
     let v = s.view(true);
     let got = arrows(&v);
-    let expected_head = vec![
-        Arrow {
-            reason: None,
-            ..arrow(to_s2, 1, 2, "RequestVote", "delivered")
-        },
+    let expected_head = [
+        arrow(to_s2, 1, 2, "RequestVote", "delivered"),
         Arrow {
             reason: Some("receiver crashed"),
             ..arrow(to_s3, 1, 3, "RequestVote", "dropped")
@@ -138,10 +135,7 @@ fn a_scripted_election_draws_its_votes_a_drop_and_a_refusal() {
         assert_eq!((a.from, a.term), (1, 1), "{a:?}");
         match a.to {
             2 => assert_eq!(a.outcome, "in flight"),
-            3 => assert_eq!(
-                (a.outcome, a.reason),
-                ("dropped", Some("receiver crashed"))
-            ),
+            3 => assert_eq!((a.outcome, a.reason), ("dropped", Some("receiver crashed"))),
             _ => panic!("{a:?}"),
         }
     }
@@ -150,10 +144,13 @@ fn a_scripted_election_draws_its_votes_a_drop_and_a_refusal() {
     // S1 takes a write; S2 (whose log is now behind) stands in term 2 and S1
     // refuses its vote: a rejected reply.
     s.step(|h| {
-        h.propose(1, Op::Put {
-            key: "k".into(),
-            value: "v".into(),
-        })
+        h.propose(
+            1,
+            Op::Put {
+                key: "k".into(),
+                value: "v".into(),
+            },
+        )
         .unwrap();
     });
     s.step(|h| h.timeout(2));
@@ -258,12 +255,7 @@ fn after_a_seek_back_the_diagram_is_the_run_up_to_the_cursor() {
         t.seek(back);
         let fresh = open(back);
         assert_eq!(whole(&t), whole(&fresh), "at {back} µs");
-        assert!(
-            arrows(&whole(&t))
-                .iter()
-                .any(|a| a.outcome == "in flight")
-                || back < 200 * MS
-        );
+        assert!(arrows(&whole(&t)).iter().any(|a| a.outcome == "in flight") || back < 200 * MS);
     }
     // Step by step too: the same world as a fresh run to that step.
     t.seek(1500 * MS);
@@ -286,13 +278,16 @@ fn a_fork_forgets_the_abandoned_future() {
     // A fresh run of the same actions draws the same diagram.
     let mut scenario = Scenario::new(config);
     scenario.actions = t.actions().to_vec();
-    let mut fresh = Timeline::new(scenario, TraceMode::Off, 0, CheckpointPolicy::default()).unwrap();
+    let mut fresh =
+        Timeline::new(scenario, TraceMode::Off, 0, CheckpointPolicy::default()).unwrap();
     fresh.seek(2 * SECOND);
     assert_eq!(whole(&t), whole(&fresh));
     // And a drop with the crash's reason shows, to the crashed leader.
-    assert!(arrows(&whole(&t)).iter().any(|a| a.to == leader
-        && a.outcome == "dropped"
-        && a.reason == Some("receiver crashed")));
+    assert!(
+        arrows(&whole(&t)).iter().any(|a| a.to == leader
+            && a.outcome == "dropped"
+            && a.reason == Some("receiver crashed"))
+    );
     // The message record agrees with its arrow.
     let a = &arrows(&whole(&t))[0];
     let r = sequence::message(&t, a.id).unwrap();

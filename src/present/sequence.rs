@@ -15,7 +15,7 @@ use crate::sim::lifetimes::{At, Lifetime, Lifetimes, Outcome};
 use serde::Serialize;
 
 /// Numbers per arrow in [`SequenceView::arrows`].
-pub const ARROW_STRIDE: usize = 10;
+pub const ARROW_STRIDE: usize = 11;
 /// Numbers per shaded span in [`SequenceView::spans`].
 pub const SPAN_STRIDE: usize = 5;
 
@@ -34,6 +34,25 @@ pub const DROP_REASON_NAMES: [&str; 4] = [
     "receiver crashed",
     "dropped by hand",
 ];
+
+/// Numbers before the arrows in [`pack`]: `now ms, hidden heartbeats,
+/// truncated (0/1), arrow count, span count`.
+pub const PACK_HEADER: usize = 5;
+
+/// `view` as one flat list for the page: the [`PACK_HEADER`] numbers, then
+/// the arrows, then the spans.
+pub fn pack(view: &SequenceView, out: &mut Vec<f64>) {
+    out.clear();
+    out.extend_from_slice(&[
+        view.now_ms,
+        view.hidden_heartbeats as f64,
+        view.truncated as u8 as f64,
+        (view.arrows.len() / ARROW_STRIDE) as f64,
+        (view.spans.len() / SPAN_STRIDE) as f64,
+    ]);
+    out.extend_from_slice(&view.arrows);
+    out.extend_from_slice(&view.spans);
+}
 
 /// Which part of the run to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,8 +73,9 @@ pub struct SequenceView {
     /// lane (a node's id; 0 = the clients), kind code (MessageKind), sent at
     /// ms, ended at ms (delivered or dropped; while in flight, when it is
     /// due), outcome (0 in flight, 1 delivered, 2 dropped), drop reason code
-    /// (index in dropReasons; -1 if not dropped), rejected (1 = a reply that
-    /// says no), term (0 for client messages)`.
+    /// (index in [`DROP_REASON_NAMES`]; -1 if not dropped), rejected (1 = a reply that
+    /// says no), term (0 for client messages), due at ms (when it would have
+    /// arrived: where a dropped one's line was heading)`.
     pub arrows: Vec<f64>,
     /// [`SPAN_STRIDE`] numbers per span of a node's life in the window: `node,
     /// role code (0 follower, 1 candidate, 2 leader, 3 precandidate, -1
@@ -65,7 +85,6 @@ pub struct SequenceView {
     pub hidden_heartbeats: usize,
     /// The window reaches back before the oldest message remembered.
     pub truncated: bool,
-    pub drop_reasons: [&'static str; 4],
 }
 
 fn ms(us: Time) -> f64 {
@@ -135,6 +154,7 @@ pub fn view(lifetimes: &Lifetimes, nodes: NodeId, at: At, window: Window) -> Seq
             reason,
             m.rejected as u8 as f64,
             m.term as f64,
+            ms(m.due),
         ]);
     }
     let truncated = lifetimes.forgotten() > 0
@@ -148,7 +168,6 @@ pub fn view(lifetimes: &Lifetimes, nodes: NodeId, at: At, window: Window) -> Seq
         spans: spans(lifetimes, nodes, at, window.from, to),
         hidden_heartbeats,
         truncated,
-        drop_reasons: DROP_REASON_NAMES,
     }
 }
 
@@ -158,18 +177,19 @@ fn spans(lifetimes: &Lifetimes, nodes: NodeId, at: At, from: Time, to: Time) -> 
     let mut current: Vec<(Time, Option<RoleKind>, Term)> =
         vec![(0, Some(RoleKind::Follower), 0); nodes as usize + 1];
     let mut out = Vec::new();
-    let close = |out: &mut Vec<f64>, node: NodeId, span: (Time, Option<RoleKind>, Term), end: Time| {
-        let (since, role, term) = span;
-        if end > since && end >= from && since <= to {
-            out.extend_from_slice(&[
-                node as f64,
-                role_code(role),
-                term as f64,
-                ms(since.max(from)),
-                ms(end.min(to)),
-            ]);
-        }
-    };
+    let close =
+        |out: &mut Vec<f64>, node: NodeId, span: (Time, Option<RoleKind>, Term), end: Time| {
+            let (since, role, term) = span;
+            if end > since && end >= from && since <= to {
+                out.extend_from_slice(&[
+                    node as f64,
+                    role_code(role),
+                    term as f64,
+                    ms(since.max(from)),
+                    ms(end.min(to)),
+                ]);
+            }
+        };
     for r in lifetimes.role_changes() {
         if r.since.step > at.step || r.since.time > to {
             break;

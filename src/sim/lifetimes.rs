@@ -215,10 +215,7 @@ impl Lifetimes {
         // to its sender in the same step answers it.
         let mut answering: Option<(Address, Address)> = None;
         for t in sightings {
-            let at = At {
-                time: t.time,
-                step,
-            };
+            let at = At { time: t.time, step };
             match t.sighting {
                 Sighting::Sent {
                     id,
@@ -229,8 +226,8 @@ impl Lifetimes {
                     rejected,
                     due,
                 } => {
-                    let heartbeat_reply = kind == MessageKind::AppendEntriesReply
-                        && answering == Some((to, from));
+                    let heartbeat_reply =
+                        kind == MessageKind::AppendEntriesReply && answering == Some((to, from));
                     self.push(Lifetime {
                         id,
                         from,
