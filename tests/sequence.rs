@@ -309,6 +309,7 @@ fn memory_is_bounded() {
         raft_playground::sim::lifetimes::MAX_MESSAGES
     );
     assert!(l.forgotten() > 0);
+    eprintln!("lifetimes: {} bytes", l.approx_bytes());
     assert!(l.approx_bytes() < 8 << 20, "{} bytes", l.approx_bytes());
     // A window of the recent past is whole; one reaching before what is
     // remembered says so.
