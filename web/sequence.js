@@ -113,10 +113,11 @@ export class SequencePanel {
     return AXIS_H + (this.nodes + 1) * this.laneH() + 2;
   }
 
-  /** The window [from, to] (ms) for now `now`. */
+  /** The window [from, to] (ms) for now `now`: it never starts before 0, and
+   * it is always `span` wide (the scale is the zoom's alone). */
   window(now) {
     const to = this.end ?? now + this.span * FOLLOW_AHEAD;
-    return [to - this.span, to]; // may start before 0: the scale stays the zoom's
+    return [Math.max(0, to - this.span), Math.max(this.span, to)];
   }
 
   render(pg) {
@@ -127,7 +128,7 @@ export class SequencePanel {
     const key = `${pg.position().step}|${now}|${from}|${to}|${hb}|${this.width}|${this.selected}`;
     if (key === this.key) return;
     this.key = key;
-    const data = pg.sequence(Math.max(0, from), Math.max(0, to), hb);
+    const data = pg.sequence(from, to, hb);
     this.reasons ??= pg.constructor.dropReasons();
     const plotW = Math.max(40, this.width - LABEL_W - 4);
     const k = plotW / (to - from);
@@ -286,7 +287,7 @@ export class SequencePanel {
     if (this.end !== null || atMs !== null) {
       const pivot = atMs ?? (from + to) / 2;
       const f = (pivot - from) / (to - from);
-      this.end = pivot + (1 - f) * span;
+      this.end = Math.max(span, pivot + (1 - f) * span);
     }
     this.span = span;
     this.key = "";
@@ -295,7 +296,7 @@ export class SequencePanel {
 
   pan(fraction) {
     const [, to] = this.window(this.now());
-    this.end = Math.max(this.span * 0.5, to + fraction * this.span);
+    this.end = Math.max(this.span, to + fraction * this.span);
     this.key = "";
     this.onMove();
   }
@@ -341,7 +342,11 @@ export class SequencePanel {
     this.svg.addEventListener("pointerdown", (e) => {
       if (e.button !== 0) return;
       drag = { x: e.clientX, moved: false, end: this.window(this.now())[1], target: e.target };
-      this.svg.setPointerCapture(e.pointerId);
+      try {
+        this.svg.setPointerCapture(e.pointerId);
+      } catch {
+        // A pointer the browser does not track (a synthetic event): no capture needed.
+      }
     });
     this.svg.addEventListener("pointermove", (e) => {
       if (drag) {
@@ -349,7 +354,7 @@ export class SequencePanel {
         if (Math.abs(dx) > 4) drag.moved = true;
         if (drag.moved) {
           const r = this.svg.getBoundingClientRect();
-          this.end = Math.max(this.span * 0.5, drag.end - (dx / Math.max(1, r.width - LABEL_W)) * this.span);
+          this.end = Math.max(this.span, drag.end - (dx / Math.max(1, r.width - LABEL_W)) * this.span);
           this.key = "";
           this.onMove();
         }

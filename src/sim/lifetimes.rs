@@ -56,6 +56,12 @@ pub enum Sighting {
         role: RoleKind,
         term: Term,
     },
+    /// The node wrote a new term to its disk (a follower learning of a newer
+    /// term changes no role, so no `Role` event says so).
+    Term {
+        node: NodeId,
+        term: Term,
+    },
     Crashed {
         node: NodeId,
     },
@@ -103,6 +109,10 @@ impl Sighting {
             EventKind::Role { node, role, term } => Sighting::Role {
                 node: *node,
                 role: *role,
+                term: *term,
+            },
+            EventKind::HardState { node, term, .. } => Sighting::Term {
+                node: *node,
                 term: *term,
             },
             EventKind::Crash { node } => Sighting::Crashed { node: *node },
@@ -261,11 +271,22 @@ impl Lifetimes {
                 }
                 Sighting::Dropped { id, reason } => self.end(id, at, Outcome::Dropped(reason)),
                 Sighting::Role { node, role, term } => self.role(node, at, Some(role), term),
+                Sighting::Term { node, term } => {
+                    let now = self.role_of(node).copied();
+                    let role = now.map_or(Some(RoleKind::Follower), |r| r.role);
+                    if now.is_none_or(|r| r.term != term) && role.is_some() {
+                        self.role(node, at, role, term);
+                    }
+                }
                 Sighting::Crashed { node } => {
                     let term = self.role_of(node).map_or(0, |r| r.term);
                     self.role(node, at, None, term);
                 }
-                Sighting::Restarted { .. } => {} // its Role event follows
+                Sighting::Restarted { node } => {
+                    // It starts again as a follower of the term on its disk.
+                    let term = self.role_of(node).map_or(0, |r| r.term);
+                    self.role(node, at, Some(RoleKind::Follower), term);
+                }
             }
         }
     }

@@ -10,6 +10,16 @@ import { SCREENS, screenTests, screenshot, settle, useBrowser } from "./helpers.
 
 const env = useBrowser();
 
+/** A click on arrow `id`, as a person's (arrows may overlap at this zoom, so
+ * the events go to that arrow's own line). */
+const clickArrow = (page, id) =>
+  page.$eval(`#seq-plot .seq-arrow[data-id="${id}"] line.hit`, (line) => {
+    const r = line.getBoundingClientRect();
+    const at = { bubbles: true, button: 0, pointerId: 1, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 };
+    line.dispatchEvent(new PointerEvent("pointerdown", at));
+    line.dispatchEvent(new PointerEvent("pointerup", at));
+  });
+
 /** 3 nodes; a leader, a write, then a follower crashes while messages fly to it. */
 const scripted = (page) =>
   page.evaluate(() => {
@@ -21,6 +31,7 @@ const scripted = (page) =>
     raft.runUntil(1540);
     const follower = [1, 2, 3].find((n) => n !== leader);
     raft.crash(follower);
+    raft.write("k", "w"); // its AppendEntries to the crashed node is dropped
     raft.runUntil(1800);
   });
 
@@ -73,6 +84,7 @@ for (const screen of SCREENS.filter((s) => s.name !== "tablet")) {
       // Lanes are shaded: a leader span for the leader.
       assert.ok(want.spans.some((s) => s.role === "leader"));
       assert.ok((await page.locator("#seq-spans .seq-role.leader").count()) >= 1);
+      await page.locator("#sequence").scrollIntoViewIfNeeded();
       await screenshot(page, `sequence-${screen.name}`, { fullPage: false });
 
       // The filter: heartbeats shown, then hidden again.
@@ -95,7 +107,7 @@ for (const screen of SCREENS.filter((s) => s.name !== "tablet")) {
       await showAll(page);
       const data = await page.evaluate(() => raft.sequence(0, raft.now(), false));
       const vote = data.arrows.find((a) => a.kind === "RequestVote" && a.outcome === "delivered");
-      await page.locator(`#seq-plot .seq-arrow[data-id="${vote.id}"] line.hit`).click();
+      await clickArrow(page, vote.id);
       await settle(page);
       assert.equal(await page.locator("#insp-title").textContent(), `Message #${vote.id}`);
       const body = await page.locator("#insp-body").textContent();
@@ -104,19 +116,21 @@ for (const screen of SCREENS.filter((s) => s.name !== "tablet")) {
       // A dropped one says why.
       const drop = data.arrows.find((a) => a.outcome === "dropped");
       await page.evaluate(() => document.querySelector("#insp-close").click());
-      await page.locator(`#seq-plot .seq-arrow[data-id="${drop.id}"] line.hit`).click({ force: true });
+      await clickArrow(page, drop.id);
       await settle(page);
       assert.match(await page.locator("#insp-body").textContent(), /dropped: receiver S\d crashed/);
       await page.evaluate(() => document.querySelector("#insp-close").click());
 
       // A click on the clients' lane early in the run (nothing is drawn there yet) seeks.
+      await page.locator("#seq-svg").scrollIntoViewIfNeeded();
+      await settle(page);
       const svg = await page.locator("#seq-svg").boundingBox();
       const lane = await page.locator("#seq-labels text", { hasText: "clients" }).boundingBox();
       const x0 = svg.x + 54;
       const plotW = svg.width - 54 - 4;
       const win = await page.evaluate(() => /([\d.]+) (m?s) shown/.exec(document.querySelector("#seq-span").textContent).slice(1));
       const span = +win[0] * (win[1] === "s" ? 1000 : 1);
-      const to = 1800 + span * 0.12;
+      const to = Math.max(span, 1800 + span * 0.12);
       const target = 700;
       await page.mouse.click(x0 + ((target - (to - span)) / span) * plotW, lane.y + lane.height / 2);
       await settle(page);
@@ -182,5 +196,32 @@ screenTests(
       await page.goto(`${env.server.url}?embed`);
       await page.waitForFunction(() => window.raft && document.body.classList.contains("ready"));
     },
+  },
+);
+
+screenTests(
+  env,
+  "a picture of the timeline and the diagram",
+  async (page) => {
+    await page.evaluate(() => {
+      raft.runUntil(1200);
+      raft.crash(raft.leader());
+      raft.write("x", "1");
+      raft.runUntil(1900);
+      raft.restart([1, 2, 3, 4, 5].find((n) => raft.view().nodes[n - 1].crashed));
+      raft.runUntil(2050);
+    });
+    await page.locator("#seq-out").click();
+    await page.locator("#seq-out").click();
+    await settle(page);
+    await screenshot(page, "sequence-docs-desktop", { fullPage: false });
+  },
+  {
+    only: ["desktop"],
+    prepare: (page) =>
+      page.evaluate(() => {
+        raft.pause();
+        raft.reset({ nodes: 5, seed: 3 });
+      }),
   },
 );
