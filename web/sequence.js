@@ -18,7 +18,8 @@ import { $, attr, klass, svg, termColor, text } from "./dom.js";
 const LABEL_W = 54; // lane labels, left of the plot
 const AXIS_H = 16;
 const MIN_SPAN = 5; // ms
-const MAX_SPAN = 60_000;
+const MAX_SPAN = 10_000;
+const MAX_ARROWS = 1500; // drawn at most (the newest); a busy 9-node cluster sends ~3 a ms
 const FOLLOW_AHEAD = 0.12; // while following, this much of the window lies ahead of now
 const HEADER = 5; // numbers before the arrows (present::sequence::PACK_HEADER)
 const ARROW = 11; // numbers per arrow (ARROW_STRIDE)
@@ -95,7 +96,10 @@ export class SequencePanel {
   }
 
   clear() {
-    for (const a of this.arrows.values()) a.g.remove();
+    for (const a of this.arrows.values()) {
+      a.line.remove();
+      a.cross?.remove();
+    }
     this.arrows.clear();
     this.scale = 0;
     this.key = "";
@@ -131,7 +135,10 @@ export class SequencePanel {
     const data = pg.sequence(from, to, hb);
     this.reasons ??= pg.constructor.dropReasons();
     const plotW = Math.max(40, this.width - LABEL_W - 4);
-    const k = plotW / (to - from);
+    // The scale is the zoom's alone (never recomputed from the window's ends,
+    // whose difference rounds differently every frame): arrows are laid out
+    // again only when it changes.
+    const k = plotW / this.span;
     if (k !== this.scale) {
       this.clear();
       this.key = key;
@@ -147,7 +154,7 @@ export class SequencePanel {
     const h = this.height();
     attr(this.svg, "height", String(h));
     attr(this.svg, "viewBox", `0 0 ${this.width} ${h}`);
-    this.drawArrows(data, k);
+    this.drawArrows(data);
     this.drawSpans(data, from, k);
     this.drawAxis(from, to, k);
     const cx = LABEL_W + (now - from) * k;
@@ -155,7 +162,7 @@ export class SequencePanel {
     attr(this.cursor, "x2", cx.toFixed(1));
     attr(this.cursor, "y2", String(h));
     const hidden = data[1];
-    text($("seq-span"), `${fmtSpan(this.span)}${hb || !hidden ? "" : ` · ${hidden} heartbeat${hidden === 1 ? "" : "s"} hidden`}${data[2] ? " · older messages forgotten" : ""}`);
+    text($("seq-span"), `${fmtSpan(this.span)}${hb || !hidden ? "" : ` · ${hidden} heartbeat${hidden === 1 ? "" : "s"} hidden`}${data[2] ? " · older messages forgotten" : ""}${this.notDrawn ? ` · ${this.notDrawn} older not drawn (zoom in)` : ""}`);
     $("seq-now").setAttribute("aria-pressed", String(this.end === null));
   }
 
@@ -163,10 +170,15 @@ export class SequencePanel {
     return (t - this.origin) * this.scale;
   }
 
-  drawArrows(data, k) {
+  /** One element per arrow (a line; a dropped one has a cross beside it),
+   * made or changed only when its message is new or its end changed. At most
+   * MAX_ARROWS, the newest: zoomed far out, the rest are counted, not drawn. */
+  drawArrows(data) {
     const n = data[3];
+    const first = Math.max(0, n - MAX_ARROWS);
+    this.notDrawn = first;
     const seen = new Set();
-    for (let i = 0; i < n; i++) {
+    for (let i = first; i < n; i++) {
       const o = HEADER + i * ARROW;
       const id = data[o];
       seen.add(id);
@@ -174,55 +186,75 @@ export class SequencePanel {
       let a = this.arrows.get(id);
       if (a && a.sig === sig) continue;
       if (!a) {
-        a = { g: svg("g", {}, this.plot) };
-        a.g.dataset.id = String(id);
+        a = { line: svg("line", {}, this.plot), cross: null };
+        a.line.dataset.id = String(id);
         this.arrows.set(id, a);
       }
       a.sig = sig;
       a.data = Array.from(data.subarray(o, o + ARROW));
-      this.drawArrow(a, k);
+      this.drawArrow(a);
     }
     for (const [id, a] of this.arrows)
       if (!seen.has(id)) {
-        a.g.remove();
+        a.line.remove();
+        a.cross?.remove();
         this.arrows.delete(id);
       }
   }
 
-  drawArrow(a, k) {
-    const [id, from, to, kind, sent, end, outcome, , rejected] = a.data;
+  drawArrow(a) {
+    const [id, from, to, kind, sent, end, outcome, , rejected, , due] = a.data;
     const name = kindName(kind);
     const y1 = this.laneY(from);
-    const y2 = this.laneY(to);
+    let y2 = this.laneY(to);
     const x1 = this.px(sent);
-    const x2 = this.px(end);
-    const g = a.g;
-    klass(
-      g,
-      `seq-arrow k-${FAMILY[name] ?? "Legend"}${outcome === 0 ? " flying" : ""}${outcome === 2 ? " dropped" : ""}${rejected ? " fail" : ""}${id === this.selected ? " sel" : ""}`,
-    );
-    g.replaceChildren();
-    const line = { x1: x1.toFixed(1), y1, x2: x2.toFixed(1), y2 };
+    let x2 = this.px(end);
     if (outcome === 2) {
       // Dropped on the way: the line stops where the message was when it was
       // lost (a drop as it is sent gets a short stub towards its receiver).
-      const due = a.data[10];
       const f = due > sent ? Math.min(1, Math.max(0, (end - sent) / (due - sent))) : 1;
-      line.y2 = (y1 + (y2 - y1) * f).toFixed(1);
+      y2 = y1 + (y2 - y1) * f;
       if (x2 - x1 < 6) {
-        line.x2 = (x1 + 6).toFixed(1);
-        line.y2 = (y1 + Math.sign(y2 - y1) * 5).toFixed(1);
+        x2 = x1 + 6;
+        y2 = y1 + Math.sign(this.laneY(to) - y1) * 5;
       }
     }
-    svg("line", { ...line, class: "hit" }, g);
-    svg("line", line, g);
-    if (outcome === 2) {
-      const cx = +line.x2;
-      const cy = +line.y2;
-      svg("path", { d: `M${cx - 4} ${cy - 4}L${cx + 4} ${cy + 4}M${cx + 4} ${cy - 4}L${cx - 4} ${cy + 4}`, class: "cross" }, g);
-    } else if (rejected) {
-      svg("circle", { cx: x2.toFixed(1), cy: y2, r: 2.5, class: "refused" }, g);
+    const line = a.line;
+    klass(
+      line,
+      `seq-arrow k-${FAMILY[name] ?? "Legend"}${outcome === 0 ? " flying" : ""}${outcome === 2 ? " dropped" : ""}${rejected ? " fail" : ""}${id === this.selected ? " sel" : ""}`,
+    );
+    attr(line, "x1", x1.toFixed(1));
+    attr(line, "y1", String(y1));
+    attr(line, "x2", x2.toFixed(1));
+    attr(line, "y2", y2.toFixed(1));
+    a.seg = [x1, y1, x2, y2];
+    if (outcome === 2 && !a.cross) {
+      a.cross = svg("path", { class: "seq-cross" }, this.plot);
+      a.cross.dataset.id = String(id);
     }
+    if (a.cross) attr(a.cross, "d", `M${x2 - 4} ${y2 - 4}l8 8m0 -8l-8 8`);
+  }
+
+  /** The arrow under client point (x, y): the element hit, else the nearest
+   * line within a few pixels (lines are thin). */
+  arrowAt(target, clientX, clientY) {
+    const direct = this.arrows.get(+(target?.dataset?.id ?? 0));
+    if (direct) return direct;
+    const r = this.svg.getBoundingClientRect();
+    const dx = +(this.plot.getAttribute("transform")?.match(/translate\(([-\d.]+)/)?.[1] ?? 0);
+    const px = clientX - r.left - dx;
+    const py = clientY - r.top;
+    let best = null;
+    let bestD = 6;
+    for (const a of this.arrows.values()) {
+      const d = distance(px, py, a.seg);
+      if (d < bestD) {
+        bestD = d;
+        best = a;
+      }
+    }
+    return best;
   }
 
   drawSpans(data, from, k) {
@@ -360,15 +392,15 @@ export class SequencePanel {
         }
         return;
       }
-      this.hover(e.target);
+      this.hover(e);
     });
     const up = (e) => {
       if (!drag) return;
       const { moved, target } = drag;
       drag = null;
       if (moved || e.type === "pointercancel") return;
-      const id = +(target.closest?.(".seq-arrow")?.dataset.id ?? 0);
-      if (id) return this.pick(id);
+      const hit = this.arrowAt(target, e.clientX, e.clientY);
+      if (hit) return this.pick(hit.data[0]);
       const r = this.svg.getBoundingClientRect();
       if (e.clientX - r.left < LABEL_W) return;
       const ms = Math.max(0, Math.round(this.timeAt(e.clientX) * 1000) / 1000);
@@ -397,11 +429,19 @@ export class SequencePanel {
     });
   }
 
-  hover(target) {
-    const g = target.closest?.(".seq-arrow");
-    const a = g && this.arrows.get(+g.dataset.id);
+  hover(e) {
+    const a = this.arrowAt(e.target, e.clientX, e.clientY);
     text(this.readout, a ? describe(a.data, this.reasons) : "");
   }
+}
+
+/** Distance from (x, y) to segment [x1, y1, x2, y2]. */
+function distance(x, y, [x1, y1, x2, y2]) {
+  const vx = x2 - x1;
+  const vy = y2 - y1;
+  const len = vx * vx + vy * vy;
+  const t = len ? Math.max(0, Math.min(1, ((x - x1) * vx + (y - y1) * vy) / len)) : 0;
+  return Math.hypot(x - (x1 + t * vx), y - (y1 + t * vy));
 }
 
 /** One arrow in words (the hover readout). */

@@ -13,7 +13,7 @@ const env = useBrowser();
 /** A click on arrow `id`, as a person's (arrows may overlap at this zoom, so
  * the events go to that arrow's own line). */
 const clickArrow = (page, id) =>
-  page.$eval(`#seq-plot .seq-arrow[data-id="${id}"] line.hit`, (line) => {
+  page.$eval(`#seq-plot .seq-arrow[data-id="${id}"]`, (line) => {
     const r = line.getBoundingClientRect();
     const at = { bubbles: true, button: 0, pointerId: 1, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 };
     line.dispatchEvent(new PointerEvent("pointerdown", at));
@@ -41,7 +41,7 @@ const drawn = (page) =>
     gs.map((g) => ({
       id: +g.dataset.id,
       family: [...g.classList].find((c) => c.startsWith("k-")),
-      cross: !!g.querySelector(".cross"),
+      cross: !!document.querySelector(`#seq-plot .seq-cross[data-id="${g.dataset.id}"]`),
       flying: g.classList.contains("flying"),
     })),
   );
