@@ -280,7 +280,7 @@ export class SequencePanel {
       klass(s.g, `seq-role ${r}`);
       attr(s.rect, "fill", role < 0 ? "var(--line)" : termColor(term));
       const label = role === 2 ? `leader · term ${term}` : role === 1 ? `candidate · term ${term}` : role < 0 ? "crashed" : w > 90 ? `term ${term}` : "";
-      const shown = w > label.length * 6 + 8 ? label : "";
+      const shown = w > label.length * 7 + 8 ? label : "";
       text(s.text, shown);
       attr(s.text, "x", (Math.max(x, LABEL_W) + 4).toFixed(1));
       attr(s.text, "y", String(y + h / 2 + 2));
