@@ -9,7 +9,8 @@ use crate::event::MessageKind;
 use crate::kv::Op;
 use crate::present::input::{self, Field, PageConfig, PageNetwork};
 use crate::present::{
-    View, ViewOptions, client_history, frames, history_list, log_delta, timeline_view, view,
+    View, ViewOptions, client_history, frames, history_list, log_delta, sequence, timeline_view,
+    view,
 };
 use crate::raft::Bug;
 use crate::scenario::timeline::{CheckpointPolicy, Timeline};
@@ -583,6 +584,48 @@ impl Playground {
     pub fn message_detail(&self, id: f64) -> Result<Option<String>, JsError> {
         let id = input::whole(id, "message id", 1, 1 << 53).map_err(err)?;
         Ok(view::message_detail(self.world(), id))
+    }
+
+    /// The sequence diagram from `from_ms` to `to_ms` as of now, heartbeats
+    /// shown or not, packed: `now ms, hidden heartbeats, truncated (0/1),
+    /// arrow count, span count`, then 11 numbers per arrow and 5 per span (see
+    /// `present::sequence::SequenceView`).
+    pub fn sequence(
+        &mut self,
+        from_ms: f64,
+        to_ms: f64,
+        heartbeats: bool,
+    ) -> Result<js_sys::Float64Array, JsError> {
+        let from = input::seek_target(from_ms.max(0.0)).map_err(err)?;
+        let to = input::seek_target(to_ms.max(from_ms).max(0.0)).map_err(err)?;
+        let window = sequence::Window {
+            from,
+            to,
+            heartbeats,
+        };
+        sequence::pack(
+            &sequence::sequence(&self.timeline, window),
+            &mut self.packed,
+        );
+        Ok(js_sys::Float64Array::from(&self.packed[..]))
+    }
+
+    /// The names of the drop reasons that `sequence` codes by index.
+    #[wasm_bindgen(js_name = dropReasons)]
+    pub fn drop_reasons() -> Vec<String> {
+        sequence::DROP_REASON_NAMES.map(str::to_string).to_vec()
+    }
+
+    /// One message of the sequence diagram, delivered, dropped or in flight:
+    /// `{ id, kind, from, to, term, rejected, sentMs, dueMs, endedMs, outcome,
+    /// reason }`; undefined when not remembered or not yet sent.
+    #[wasm_bindgen(js_name = sequenceMessage)]
+    pub fn sequence_message(&self, id: f64) -> Result<JsValue, JsError> {
+        let id = input::whole(id, "message id", 1, 1 << 53).map_err(err)?;
+        match sequence::message(&self.timeline, id) {
+            Some(record) => to_js(&record),
+            None => Ok(JsValue::UNDEFINED),
+        }
     }
 
     /// SHA-256 of the run's trace so far: equal to a native run of the same

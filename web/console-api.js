@@ -8,6 +8,7 @@
 // is checked here.
 
 import { presets } from "./scenarios.js";
+import { decodeSequence } from "./sequence.js";
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, store } from "./store.js";
 
 const HELP = `raft — the playground from the console (times in simulated ms, nodes 1..N):
@@ -27,7 +28,8 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   link()  load(link)  presets()  onAction(fn)  frameStats()
   history({node, kind, text, offset, limit})  historyStats()  clients(fromMs, toMs)
                               the whole run's events at the cursor (newest first), the
-                              client requests as bars`;
+                              client requests as bars
+  sequence(fromMs, toMs, heartbeats?)  the sequence diagram's arrows and lanes`;
 
 /**
  * Puts `window.raft` in place. `page` lends what the console drives:
@@ -121,6 +123,10 @@ export function installConsoleApi(page) {
     bugs: () => pg().bugs(),
     view: () => pg().view(50),
     traceHash: () => pg().traceHash(),
+    /** The sequence diagram's data from `fromMs` to `toMs` as of now:
+     * `{ nowMs, arrows: [{ id, from, to, kind, sentMs, endMs, outcome, reason,
+     * rejected, term }], spans: [{ node, role, term, fromMs, toMs }], hiddenHeartbeats }`. */
+    sequence: (fromMs, toMs, heartbeats = true) => decodeSequence(pg().sequence(fromMs, toMs, heartbeats), store.wasm.Playground.dropReasons()),
     leader: () => pg().leader() ?? null,
     actions: () => pg().actions(),
     /** The full URL that reopens this exact run (config, every action, the view). */

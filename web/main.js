@@ -16,6 +16,7 @@ import { BugList, EventLog, Inspector, KvPanel, LogMatrix, renderChecker } from 
 import { jsonOf, linkOf, loadScenarios, openSource, presets } from "./scenarios.js";
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store } from "./store.js";
 import { TimelineBar, justBeforeViolation } from "./timeline.js";
+import { SequencePanel } from "./sequence.js";
 import { hint, showMe } from "./toggles.js";
 import { Hunt } from "./hunt.js";
 import { HistoryList } from "./history.js";
@@ -45,6 +46,7 @@ let tour = null; // the guided tour, once the page runs
 const timeline = new TimelineBar(act);
 const historyList = new HistoryList(tryAct, () => redraw());
 const clientHistory = new ClientHistory(() => redraw());
+const sequence = new SequencePanel({ act: tryAct, pick: (id) => pick({ kind: "msg", id }), now: () => store.pg?.now() ?? 0, redraw });
 let violationsSeen = 0; // for "pause on violation"
 
 // ----- Actions --------------------------------------------------------------
@@ -137,6 +139,7 @@ function newCluster(config = {}, ready = null) {
   cluster.reset(n);
   logs.reset(n);
   kv.reset(n);
+  sequence.reset(n);
   const to = $("w-to");
   to.replaceChildren();
   html("option", { value: "" }, to).textContent = "the leader";
@@ -438,7 +441,11 @@ function render() {
   const msgId = selectedId("msg");
   const msg = msgId ? cluster.message(msgId) : null;
   const detail = msg ? pg.messageDetail(msgId) : undefined;
-  inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : [], store.sheet);
+  // Delivered or dropped: what the sequence diagram remembers of it.
+  const past = msgId && !msg ? pg.sequenceMessage(msgId) : undefined;
+  inspector.render(view, store.selection, msg, detail, nodeId ? logs.entries(nodeId) : [], store.sheet, past);
+  sequence.select(msgId);
+  sequence.render(pg);
   text($("clock"), `t = ${fmtMs(view.time)}`);
   timeline.render(pg);
   historyList.render(pg);

@@ -364,7 +364,7 @@ export class Inspector {
    * while in flight; `log`: the selected node's newest entries; `sheet`: the
    * person picked it (on a phone the inspector then opens as a bottom sheet;
    * a selection made by a scenario or the tour leaves it closed). */
-  render(v, sel, msg, detail, log, sheet) {
+  render(v, sel, msg, detail, log, sheet, past) {
     let sig = "none";
     let acts = "none";
     let node;
@@ -378,7 +378,7 @@ export class Inspector {
         acts = "node";
       }
     } else if (sel?.kind === "msg") {
-      sig = `${key}|${!!msg}|${detail}`;
+      sig = `${key}|${!!msg}|${detail}|${past?.outcome}`;
       acts = msg ? "msg" : "none";
     } else if (sel?.kind === "link") {
       link = linkState(v, sel.a, sel.b);
@@ -412,7 +412,7 @@ export class Inspector {
     this.body.replaceChildren();
     this.empty.hidden = !!(node || sel);
     if (node) this.showNode(node, log, Math.max(0, ...v.nodes.map((n) => n.term)));
-    else if (sel?.kind === "msg") this.showMessage(sel.id, msg, detail);
+    else if (sel?.kind === "msg") this.showMessage(sel.id, msg, detail, past);
     else if (link) this.showLink(link);
     else text(this.title, "Inspector");
   }
@@ -525,8 +525,9 @@ export class Inspector {
     }
   }
 
-  showMessage(id, m, detail) {
+  showMessage(id, m, detail, past) {
     text(this.title, `Message #${id}`);
+    if (!m && past) return showPastMessage(this.body, past);
     if (!m) {
       html("p", { class: "muted" }, this.body).textContent = "No longer in flight (delivered or dropped).";
       return;
@@ -572,4 +573,21 @@ function fields(parent, rows) {
     html("dt", null, dl).textContent = k;
     html("dd", null, dl).textContent = String(val);
   }
+}
+
+/** A message no longer in flight, as the sequence diagram remembers it
+ * (`sequenceMessage`): what it was, when, and how it ended. */
+function showPastMessage(body, p) {
+  const rows = [
+    ["type", `${p.kind}${p.rejected ? " (rejected)" : ""}${p.heartbeatReply ? " (to a heartbeat)" : ""}`],
+    ["from → to", `${p.from} → ${p.to}`],
+  ];
+  if (p.term !== undefined && p.term !== null) rows.push(["term", String(p.term)]);
+  rows.push(["sent at", fmtMs(p.sentMs)]);
+  if (p.outcome === "delivered") rows.push(["delivered at", fmtMs(p.endedMs)]);
+  else if (p.outcome === "dropped") rows.push(["dropped at", fmtMs(p.endedMs)]);
+  else rows.push(["arrives at", fmtMs(p.dueMs)]);
+  rows.push(["outcome", p.outcome]);
+  fields(body, rows);
+  if (p.reason) html("p", { class: "small" }, body).textContent = p.reason;
 }

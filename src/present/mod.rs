@@ -12,6 +12,7 @@
 //! - [`history`]: the whole run's event list, filtered and paged.
 //! - [`history_list`]: the lasting event list of a timeline (compact rows, at the cursor).
 //! - [`client_history`]: the clients' requests as bars (a lane per client).
+//! - [`sequence`]: the sequence diagram's arrows and lanes for a window of time.
 //! - [`timeline_view`]: the time-travel timeline in milliseconds (markers, branches).
 
 pub mod client_history;
@@ -22,6 +23,7 @@ pub mod history_list;
 pub mod input;
 pub mod log_delta;
 pub mod membership_text;
+pub mod sequence;
 pub mod timeline_view;
 pub mod view;
 

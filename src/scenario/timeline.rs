@@ -19,6 +19,7 @@ use crate::event::{Event, EventKind, Violation};
 use crate::raft::{NodeId, RoleKind, Term, Time};
 use crate::scenario::lasting::Lasting;
 use crate::scenario::{Scenario, ScenarioError, ViewState};
+use crate::sim::lifetimes::Lifetimes;
 use crate::sim::{Action, SECOND, TimedAction, TraceMode, World};
 use serde::Serialize;
 
@@ -164,6 +165,9 @@ pub struct Timeline {
     /// The whole run's events and client requests up to the frontier, once
     /// asked for ([`Timeline::keep_history`]).
     lasting: Option<Lasting>,
+    /// The current branch's message lives up to the frontier (bounded; kept
+    /// here, not in the world, so checkpoints never copy it).
+    lifetimes: Lifetimes,
 }
 
 /// Where [`Timeline::advance`] stops.
@@ -190,6 +194,7 @@ impl Timeline {
         let mut world = World::new(scenario.config.clone(), trace, recent_events)
             .map_err(ScenarioError::Invalid)?;
         world.collect_notable(true);
+        world.collect_traffic(true);
         let cursor = Cursor {
             at: Position::default(),
             next_action: 0,
@@ -214,6 +219,7 @@ impl Timeline {
             branches: vec![branch],
             current: 0,
             lasting: None,
+            lifetimes: Lifetimes::new(),
         })
     }
 
@@ -281,6 +287,11 @@ impl Timeline {
     /// The current branch's markers up to the frontier, in step order.
     pub fn markers(&self) -> &[Marker] {
         &self.markers
+    }
+    /// The current branch's message lives and role changes up to the frontier
+    /// (the sequence diagram's data; see [`crate::sim::lifetimes`]).
+    pub fn lifetimes(&self) -> &Lifetimes {
+        &self.lifetimes
     }
     /// The current branch's recorded actions (past and future).
     pub fn actions(&self) -> &[TimedAction] {
@@ -495,6 +506,7 @@ impl Timeline {
         if let Some(l) = self.lasting.as_mut() {
             l.cut_after_step(at.step);
         }
+        self.lifetimes.forget_after(at.step);
         self.frontier = at;
     }
 
@@ -558,6 +570,12 @@ impl Timeline {
                     l.record(step, records);
                 }
             }
+            let (lifetimes, step) = (&mut self.lifetimes, self.cursor.at.step);
+            self.world.drain_traffic(|traffic| {
+                if on_new_ground {
+                    lifetimes.record(step, traffic);
+                }
+            });
             if on_new_ground {
                 if let Some(action) = applied {
                     self.mark(MarkerKind::Action { action });

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod harness;
 pub mod history;
 pub mod inflight;
+pub mod lifetimes;
 pub mod network;
 pub mod observers;
 pub mod production;

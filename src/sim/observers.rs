@@ -8,6 +8,7 @@ use crate::raft::{NodeId, Time};
 use crate::sim::config::TraceMode;
 use crate::sim::event::{Event, EventKind};
 use crate::sim::history::History;
+use crate::sim::lifetimes::Timed;
 use crate::sim::trace::Trace;
 
 #[derive(Clone)]
@@ -23,6 +24,9 @@ pub struct Observers {
     /// Time travel only: the notable events (see [`is_notable`]) since the last
     /// [`Observers::take_notable`]; `None` when nobody collects them.
     notable: Option<Vec<Event>>,
+    /// Sequence diagram only: the message steps and role changes since the
+    /// last [`Observers::take_traffic`]; `None` when nobody collects them.
+    traffic: Option<Vec<Timed>>,
 }
 
 /// Events worth a marker on a timeline: elections and leaders, crashes and
@@ -53,6 +57,7 @@ impl Observers {
             violations: Vec::new(),
             history: None,
             notable: None,
+            traffic: None,
         }
     }
 
@@ -69,7 +74,26 @@ impl Observers {
             .unwrap_or_default()
     }
 
+    /// Starts (or stops) keeping what a sequence diagram draws for [`Observers::take_traffic`].
+    pub fn collect_traffic(&mut self, on: bool) {
+        self.traffic = on.then(Vec::new);
+    }
+
+    /// Hands what a sequence diagram draws since the last call to `read`
+    /// (nothing when not collecting), then forgets it (keeping the buffer).
+    pub fn drain_traffic(&mut self, read: impl FnOnce(&[Timed])) {
+        if let Some(traffic) = self.traffic.as_mut() {
+            read(traffic);
+            traffic.clear();
+        }
+    }
+
     fn note(&mut self, event: &Event) {
+        if let Some(traffic) = self.traffic.as_mut()
+            && let Some(t) = Timed::of(event)
+        {
+            traffic.push(t);
+        }
         if let Some(notable) = self.notable.as_mut()
             && is_notable(&event.kind)
         {

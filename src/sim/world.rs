@@ -399,6 +399,18 @@ impl World {
         self.observers.take_notable()
     }
 
+    /// Keeps (or stops keeping) what a sequence diagram draws (see
+    /// [`crate::sim::lifetimes`]) until [`World::take_traffic`].
+    pub fn collect_traffic(&mut self, on: bool) {
+        self.observers.collect_traffic(on);
+    }
+
+    /// Hands the sequence diagram's sightings since the last call to `read`
+    /// (none unless collecting), then forgets them.
+    pub fn drain_traffic(&mut self, read: impl FnOnce(&[crate::sim::lifetimes::Timed])) {
+        self.observers.drain_traffic(read);
+    }
+
     /// Liveness violations at `end`, allowing `bound` after the final heal.
     pub fn finish_liveness(&mut self, end: Time, bound: Time) -> Vec<Violation> {
         self.observers.finish_liveness(self.now, end, bound)

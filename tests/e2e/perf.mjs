@@ -6,6 +6,8 @@
 //   TRIALS=3 node tests/e2e/perf.mjs  (the machine may be shared: several
 //                                      trials, and the best one, tell load
 //                                      from cost)
+//   OPEN_ALL=1 SEQ_HEARTBEATS=1 node tests/e2e/perf.mjs  (every panel open; the
+//                                      sequence diagram drawing heartbeats too)
 // Exits non-zero when the best p95 is over P95_BUDGET_MS (default 4) and STRICT=1.
 
 import { openPage, setup } from "./helpers.mjs";
@@ -49,14 +51,16 @@ async function trial() {
     await page.goto(env.server.url);
     await page.waitForFunction(() => window.raft);
     await page.evaluate(
-      ({ busy, speed }) => {
+      ({ busy, speed, openAll, seqHeartbeats }) => {
+        if (openAll) for (const d of document.querySelectorAll("details")) d.open = true;
+        if (seqHeartbeats) document.querySelector("#seq-hb").checked = true;
         raft.pause();
         raft.reset(busy);
         raft.runFor(3000); // elected and busy
         raft.speed(speed);
         raft.play();
       },
-      { busy: BUSY, speed: SPEED },
+      { busy: BUSY, speed: SPEED, openAll: process.env.OPEN_ALL === "1", seqHeartbeats: process.env.SEQ_HEARTBEATS === "1" },
     );
     await page.waitForTimeout(500); // warm up
     await page.evaluate(() => {
