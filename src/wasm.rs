@@ -555,7 +555,11 @@ impl Playground {
     /// exported enum's `MessageKind[code]`).
     #[wasm_bindgen(js_name = messageKinds)]
     pub fn message_kinds() -> Vec<String> {
-        MessageKind::ALL.map(|k| k.name().to_string()).to_vec()
+        // Indexed by code: a code no kind has yet is an empty name.
+        let last = MessageKind::ALL.iter().map(|k| k.code()).max().unwrap_or(0);
+        (0..=last)
+            .map(|code| MessageKind::from_code(code).map_or("", |k| k.name()).to_string())
+            .collect()
     }
 
     /// Every field of the message with this id, readable (undefined when it is

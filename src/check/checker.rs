@@ -209,7 +209,8 @@ impl Checker {
                 RejectReason::LeaderInLease {
                     message: RaftMessageKind::RequestVote,
                     ..
-                },
+                }
+                | RejectReason::RestartFence { .. },
             ..
         } = &event.kind
         {
@@ -252,6 +253,8 @@ impl Checker {
             EventKind::Apply { node, index, data } => {
                 self.on_apply(&mut out, t, *node, *index, data)
             }
+            // A read answered off the log (index 0) names no entry.
+            EventKind::ClientOk { index: 0, .. } => {}
             EventKind::ClientOk {
                 client, seq, index, ..
             } => {

@@ -1,6 +1,7 @@
 //! Everything a node asks of the outside world, drained from one place.
 
 use super::message::Message;
+use super::read_index::ReadyRead;
 use super::reject::RejectReason;
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term};
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,9 @@ pub struct Ready {
     pub messages: Vec<Message>,
     pub apply: Vec<(LogIndex, Entry)>,
     pub events: Vec<NodeEvent>,
+    /// Reads that skip the log, to answer from the state machine once `apply`
+    /// is applied (empty unless the read mode is ReadIndex or lease).
+    pub reads: Vec<ReadyRead>,
 }
 
 impl Ready {
@@ -72,5 +76,6 @@ impl Ready {
             && self.messages.is_empty()
             && self.apply.is_empty()
             && self.events.is_empty()
+            && self.reads.is_empty()
     }
 }

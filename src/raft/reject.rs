@@ -17,6 +17,8 @@ pub enum RaftMessageKind {
     PreVote,
     PreVoteReply,
     TimeoutNow,
+    ReadHeartbeat,
+    ReadHeartbeatReply,
 }
 
 impl RaftMessageKind {
@@ -29,6 +31,8 @@ impl RaftMessageKind {
             MessageBody::PreVote { .. } => RaftMessageKind::PreVote,
             MessageBody::PreVoteReply { .. } => RaftMessageKind::PreVoteReply,
             MessageBody::TimeoutNow => RaftMessageKind::TimeoutNow,
+            MessageBody::ReadHeartbeat { .. } => RaftMessageKind::ReadHeartbeat,
+            MessageBody::ReadHeartbeatReply { .. } => RaftMessageKind::ReadHeartbeatReply,
         }
     }
 
@@ -41,6 +45,8 @@ impl RaftMessageKind {
             RaftMessageKind::PreVote => "PreVote",
             RaftMessageKind::PreVoteReply => "PreVoteReply",
             RaftMessageKind::TimeoutNow => "TimeoutNow",
+            RaftMessageKind::ReadHeartbeat => "ReadHeartbeat",
+            RaftMessageKind::ReadHeartbeatReply => "ReadHeartbeatReply",
         }
     }
 
@@ -52,6 +58,7 @@ impl RaftMessageKind {
                 | RaftMessageKind::AppendEntries
                 | RaftMessageKind::PreVote
                 | RaftMessageKind::TimeoutNow
+                | RaftMessageKind::ReadHeartbeat
         )
     }
 }
@@ -154,6 +161,17 @@ pub enum RejectReason {
     /// A leadership transfer to `to` refused: only a leader can transfer, and
     /// not to itself (`role` is ours).
     CannotTransfer { to: NodeId, role: RoleKind },
+    /// Lease reads: a RequestVote of the higher `term` ignored by a node that
+    /// restarted less than a minimum election timeout ago. Before its crash it
+    /// may have answered a leader's lease round; it keeps that promise.
+    RestartFence { term: Term },
+    /// A client's read refused: only the leader answers reads that skip the
+    /// log; try `leader_hint` if known.
+    NotLeaderForRead {
+        client: ClientId,
+        seq: u64,
+        leader_hint: Option<NodeId>,
+    },
 }
 
 impl RejectReason {
@@ -168,7 +186,8 @@ impl RejectReason {
             | RejectReason::TermMismatch { .. }
             | RejectReason::NotLeader { .. }
             | RejectReason::PreVoteLogNotUpToDate { .. }
-            | RejectReason::TransferInProgress { .. } => true,
+            | RejectReason::TransferInProgress { .. }
+            | RejectReason::NotLeaderForRead { .. } => true,
             RejectReason::LeaderInLease { message, .. } => *message == RaftMessageKind::PreVote,
             RejectReason::RivalLeader { .. }
             | RejectReason::WrongRole { .. }
@@ -176,7 +195,8 @@ impl RejectReason {
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
             | RejectReason::HigherTermReplyIgnored { .. }
-            | RejectReason::CannotTransfer { .. } => false,
+            | RejectReason::CannotTransfer { .. }
+            | RejectReason::RestartFence { .. } => false,
         }
     }
 
@@ -199,7 +219,9 @@ impl RejectReason {
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
             | RejectReason::TransferInProgress { .. }
-            | RejectReason::CannotTransfer { .. } => None,
+            | RejectReason::CannotTransfer { .. }
+            | RejectReason::NotLeaderForRead { .. } => None,
+            RejectReason::RestartFence { .. } => Some(RaftMessageKind::RequestVote),
         }
     }
 
@@ -222,6 +244,8 @@ impl RejectReason {
             RejectReason::PreVoteLogNotUpToDate { .. } => "pre_vote_log_not_up_to_date",
             RejectReason::TransferInProgress { .. } => "transfer_in_progress",
             RejectReason::CannotTransfer { .. } => "cannot_transfer",
+            RejectReason::RestartFence { .. } => "restart_fence",
+            RejectReason::NotLeaderForRead { .. } => "not_leader_for_read",
         }
     }
 }
