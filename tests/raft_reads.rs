@@ -546,3 +546,32 @@ fn lease_reads_with_drift_beyond_the_bound_are_caught_by_the_swarm() {
 /// The first swarm seed (of 1, 2, …) that finds the stale lease read
 /// (`raft-playground sweep --swarm --seeds 1..N --drift --reads lease`).
 const FIRST_STALE_LEASE_SEED: u64 = 1;
+
+// ----- Links (format 3) --------------------------------------------------------------
+
+#[test]
+fn the_read_mode_travels_in_a_format_3_link_and_replays_the_same_trace() {
+    use raft_playground::scenario::Scenario;
+    let mut config = SimConfig {
+        seed: 4,
+        ..SimConfig::default()
+    };
+    config.raft.read_mode = ReadMode::Lease;
+    config.raft.clock_drift_bound = 1500;
+    let mut s = Scenario::new(config);
+    s.actions.push(raft_playground::sim::TimedAction {
+        time: 800 * MS,
+        action: Action::SetReadMode {
+            mode: ReadMode::ReadIndex,
+        },
+    });
+    let link = s.encode_link().unwrap();
+    let back = Scenario::decode_link(&link).unwrap();
+    assert_eq!(back.config.raft.read_mode, ReadMode::Lease);
+    assert_eq!(back.config.raft.clock_drift_bound, 1500);
+    assert_eq!(back.actions, s.actions);
+    assert_eq!(back.to_payload()[0], 3, "format 3");
+    // Off (the log) needs no format 3.
+    let plain = Scenario::new(SimConfig::default());
+    assert_ne!(plain.to_payload()[0], 3);
+}
