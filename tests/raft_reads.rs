@@ -462,7 +462,7 @@ fn clock_drift_beyond_the_bound_makes_a_lease_read_stale_and_the_checker_catches
     let w = drift_scenario(ReadMode::Lease);
     assert_eq!(reads_answered(&w), [Some("a".to_string())], "the old value");
     let props: Vec<Property> = w.violations().iter().map(|v| v.property).collect();
-    assert!(props.contains(&Property::Linearizability), "{:#?}", w.violations());
+    assert!(props.contains(&Property::Linearizable), "{:#?}", w.violations());
 }
 
 #[test]
@@ -540,7 +540,7 @@ fn lease_reads_with_drift_beyond_the_bound_are_caught_by_the_swarm() {
         ..Production::default()
     };
     let bad = violating_seeds(production, FIRST_STALE_LEASE_SEED..=FIRST_STALE_LEASE_SEED);
-    assert_eq!(bad, [(FIRST_STALE_LEASE_SEED, Property::Linearizability)]);
+    assert_eq!(bad, [(FIRST_STALE_LEASE_SEED, Property::Linearizable)]);
 }
 
 /// The first swarm seed (of 1, 2, …) that finds the stale lease read
