@@ -567,7 +567,11 @@ impl Playground {
         // Indexed by code: a code no kind has yet is an empty name.
         let last = MessageKind::ALL.iter().map(|k| k.code()).max().unwrap_or(0);
         (0..=last)
-            .map(|code| MessageKind::from_code(code).map_or("", |k| k.name()).to_string())
+            .map(|code| {
+                MessageKind::from_code(code)
+                    .map_or("", |k| k.name())
+                    .to_string()
+            })
             .collect()
     }
 

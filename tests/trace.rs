@@ -146,6 +146,7 @@ fn reads_trace() -> Vec<u8> {
         ..Default::default()
     };
     config.raft.read_mode = raft_playground::raft::ReadMode::Lease;
+    config.clients.count = 3;
     let mut w = World::new(config, TraceMode::Full, 0).unwrap();
     w.run_until(3 * SECOND);
     w.finish();

@@ -209,13 +209,11 @@ impl ReadOnly {
                 p.read_index = commit;
             }
             match p.read_index {
-                Some(index) if p.round <= confirmed && applied >= index => {
-                    ready.push(ReadyRead {
-                        command: p.command,
-                        read_index: index,
-                        lease: p.lease,
-                    })
-                }
+                Some(index) if p.round <= confirmed && applied >= index => ready.push(ReadyRead {
+                    command: p.command,
+                    read_index: index,
+                    lease: p.lease,
+                }),
                 _ => waiting.push(p),
             }
         }
@@ -251,7 +249,11 @@ mod tests {
         assert!(!r.answer(2, 2, 5), "two of five");
         assert!(r.release(Some(3), 3).is_empty());
         assert!(r.answer(3, 2, 5), "three of five answered round 2");
-        assert_eq!(r.lease_end(100), Some(120), "the lease starts at round 2's send");
+        assert_eq!(
+            r.lease_end(100),
+            Some(120),
+            "the lease starts at round 2's send"
+        );
         let ready = r.release(Some(3), 3);
         assert_eq!(ready.len(), 1);
         assert_eq!(ready[0].read_index, 3);
@@ -262,7 +264,10 @@ mod tests {
     fn a_read_waits_for_the_term_commit_and_for_apply() {
         let mut r = ReadOnly::default();
         r.add(get(1), None);
-        assert!(r.release(None, 5).is_empty(), "no entry of the term committed");
+        assert!(
+            r.release(None, 5).is_empty(),
+            "no entry of the term committed"
+        );
         assert!(r.release(Some(7), 6).is_empty(), "read index 7, applied 6");
         assert_eq!(r.release(Some(9), 7)[0].read_index, 7, "index fixed once");
     }

@@ -136,9 +136,8 @@ const SET_READ_MODE: NamedActionKind = NamedActionKind {
 };
 
 fn read_mode(value: u64) -> Result<crate::raft::ReadMode, String> {
-    crate::raft::ReadMode::from_code(value).ok_or_else(|| {
-        format!("no read mode {value}: 0 is the log, 1 ReadIndex, 2 lease")
-    })
+    crate::raft::ReadMode::from_code(value)
+        .ok_or_else(|| format!("no read mode {value}: 0 is the log, 1 ReadIndex, 2 lease"))
 }
 
 /// Whether `s` uses anything format 2 cannot hold.

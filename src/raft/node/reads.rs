@@ -95,7 +95,9 @@ impl Node {
                 let term = self.current_term;
                 return self.reject(Some(leader), RejectReason::RivalLeader { term });
             }
-            Role::Candidate { .. } | Role::Precandidate { .. } | Role::Follower { leader: None } => {
+            Role::Candidate { .. }
+            | Role::Precandidate { .. }
+            | Role::Follower { leader: None } => {
                 self.become_follower(now, self.current_term, Some(leader))
             }
             Role::Follower { .. } => {}
