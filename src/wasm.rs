@@ -392,18 +392,27 @@ impl Playground {
         self.act(Action::SetFeature { feature, on })
     }
 
-    /// Which production switches are on: `{ preVote, checkQuorum }`.
+    /// How leaders answer reads from now on: `log`, `read-index` or `lease`.
+    #[wasm_bindgen(js_name = setReadMode)]
+    pub fn set_read_mode(&mut self, mode: String) -> Result<(), JsError> {
+        let mode = crate::raft::ReadMode::parse(&mode).map_err(err)?;
+        self.act(Action::SetReadMode { mode })
+    }
+
+    /// Which production switches are on: `{ preVote, checkQuorum, readMode }`.
     pub fn features(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Features {
             pre_vote: bool,
             check_quorum: bool,
+            read_mode: &'static str,
         }
         let raft = &self.world().config().raft;
         to_js(&Features {
             pre_vote: raft.pre_vote,
             check_quorum: raft.check_quorum,
+            read_mode: raft.read_mode.name(),
         })
     }
 
@@ -575,7 +584,15 @@ impl Playground {
     /// exported enum's `MessageKind[code]`).
     #[wasm_bindgen(js_name = messageKinds)]
     pub fn message_kinds() -> Vec<String> {
-        MessageKind::ALL.map(|k| k.name().to_string()).to_vec()
+        // Indexed by code: a code no kind has yet is an empty name.
+        let last = MessageKind::ALL.iter().map(|k| k.code()).max().unwrap_or(0);
+        (0..=last)
+            .map(|code| {
+                MessageKind::from_code(code)
+                    .map_or("", |k| k.name())
+                    .to_string()
+            })
+            .collect()
     }
 
     /// Every field of the message with this id, readable (undefined when it is

@@ -7,7 +7,9 @@ mod support;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use raft_playground::kv::{Command, Op};
-use raft_playground::raft::{Bug, Bugs, Config as RaftConfig, Entry, Log, PersistentState};
+use raft_playground::raft::{
+    Bug, Bugs, Config as RaftConfig, Entry, Log, PersistentState, ReadMode,
+};
 use raft_playground::scenario::wire::ScenarioV1;
 use raft_playground::scenario::{
     MAX_ACTIONS, MAX_LINK_CHARS, Scenario, ScenarioError, ViewState, presets, replay_link,
@@ -49,6 +51,8 @@ fn golden_config(nodes: usize, seed: u64) -> SimConfig {
             max_entries_per_append: 64,
             pre_vote: false,
             check_quorum: false,
+            read_mode: ReadMode::Log,
+            clock_drift_bound: 1100,
         },
         network: NetworkConfig {
             latency_min: 5 * MS,

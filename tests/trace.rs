@@ -138,6 +138,21 @@ fn production_trace() -> Vec<u8> {
     w.trace().text().to_vec()
 }
 
+/// A run with reads off the log (lease reads, ReadIndex when the lease is
+/// out): `read_serve` lines.
+fn reads_trace() -> Vec<u8> {
+    let mut config = raft_playground::sim::SimConfig {
+        seed: 3,
+        ..Default::default()
+    };
+    config.raft.read_mode = raft_playground::raft::ReadMode::Lease;
+    config.clients.count = 3;
+    let mut w = World::new(config, TraceMode::Full, 0).unwrap();
+    w.run_until(3 * SECOND);
+    w.finish();
+    w.trace().text().to_vec()
+}
+
 /// Checks every line; returns the kinds seen.
 fn check_lines(text: &[u8], docs: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
     let text = std::str::from_utf8(text).expect("UTF-8");
@@ -228,6 +243,7 @@ fn every_line_is_documented_json_and_every_documented_kind_occurs() {
     seen.extend(check_lines(&scripted_trace(), &docs));
     seen.extend(check_lines(&violation_trace(), &docs));
     seen.extend(check_lines(&production_trace(), &docs));
+    seen.extend(check_lines(&reads_trace(), &docs));
     let reasons = documented_reasons();
     assert!(
         reasons.len() >= 12,

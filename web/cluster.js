@@ -18,6 +18,9 @@ const FAMILY = {
   AppendEntries: "AppendEntries",
   AppendEntriesReply: "AppendEntries",
   Heartbeat: "Heartbeat",
+  // Reads off the log (§6.4): a leader's confirmation round, drawn as a heartbeat.
+  ReadHeartbeat: "Heartbeat",
+  ReadHeartbeatReply: "Heartbeat",
   ClientRequest: "ClientRequest",
   ClientReply: "ClientRequest",
 };

@@ -23,6 +23,7 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   drop(messageId)  setNetwork({loss, duplicate, latencyMin, latencyMax})
   setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
   setFeature("pre-vote"|"check-quorum", on)  features()  transfer(to)
+  setReadMode("log"|"read-index"|"lease")   reads off the log (§6.4)
   pauseNode(id)  resumeNode(id)  clockRate(id, rate)  nodeFaults()
   addServer(id)  removeServer(id)   membership change, one server at a time
   link()  load(link)  presets()  onAction(fn)  frameStats()
@@ -109,6 +110,11 @@ export function installConsoleApi(page) {
       page.syncNetwork();
     },
     features: () => pg().features(),
+    /** Reads through the log (default), by ReadIndex, or by lease: setReadMode("lease"). */
+    setReadMode(mode) {
+      act({ type: "readMode", mode });
+      page.syncNetwork();
+    },
     /** The leader hands its leadership to node `to` (§3.10). */
     transfer: (to) => act({ type: "transfer", to }),
     /** GC stop-the-world of one node (raft.pause() pauses the play loop). */

@@ -76,6 +76,7 @@ const ACTIONS = {
   bug: (a) => store.pg.setBug(typed(a, "name", "string"), typed(a, "on", "boolean")),
   // Production features (issue 11): switches, leadership transfer, GC pauses, clock drift.
   feature: (a) => store.pg.setFeature(typed(a, "name", "string"), typed(a, "on", "boolean")),
+  readMode: (a) => store.pg.setReadMode(typed(a, "mode", "string")),
   transfer: (a) => store.pg.transfer(typed(a, "to", "number")),
   pauseNode: (a) => store.pg.pauseNode(typed(a, "node", "number")),
   resumeNode: (a) => store.pg.resumeNode(typed(a, "node", "number")),
@@ -532,6 +533,7 @@ function syncNetwork() {
   const f = store.pg.features();
   $("f-pre-vote").checked = f.preVote;
   $("f-check-quorum").checked = f.checkQuorum;
+  $("f-read-mode").value = f.readMode;
   const n = store.pg.frameView(0, false).network;
   $("n-loss").value = String(+(n.loss * 100).toFixed(2));
   $("n-dup").value = String(+(n.duplicate * 100).toFixed(2));
@@ -577,6 +579,9 @@ function wireControls() {
     $(id).onchange = (e) => {
       if (!tryAct({ type: "feature", name, on: e.target.checked })) e.target.checked = !e.target.checked;
     };
+  $("f-read-mode").onchange = (e) => {
+    if (!tryAct({ type: "readMode", mode: e.target.value })) syncNetwork();
+  };
   $("heal").onclick = () => tryAct({ type: "heal" });
   $("isolate").onclick = () => {
     const l = leaderId();

@@ -227,7 +227,8 @@ impl Checker {
                 | RejectReason::NotAVoter {
                     message: Some(RaftMessageKind::RequestVote),
                     ..
-                },
+                }
+                | RejectReason::RestartFence { .. },
             ..
         } = &event.kind
         {
@@ -270,6 +271,8 @@ impl Checker {
             EventKind::Apply { node, index, data } => {
                 self.on_apply(&mut out, t, *node, *index, data)
             }
+            // A read answered off the log (index 0) names no entry.
+            EventKind::ClientOk { index: 0, .. } => {}
             EventKind::ClientOk {
                 client, seq, index, ..
             } => {

@@ -122,6 +122,15 @@ pub struct ProductionArgs {
     /// `run --faults random|swarm`).
     #[arg(long)]
     pub transfers: bool,
+    /// How leaders answer reads: log (a log entry, the default), read-index
+    /// (a heartbeat round per read, §6.4) or lease (no round while the lease
+    /// holds; stale under clock drift beyond --drift-bound).
+    #[arg(long, value_name = "MODE", value_parser = parse_read_mode)]
+    pub reads: Option<crate::raft::ReadMode>,
+    /// Lease reads: how much faster one clock may run than another, e.g. 1.1
+    /// (the default) or 4 (the swarm's drift draws stay within 4×).
+    #[arg(long, value_name = "RATIO", value_parser = parse_drift_bound)]
+    pub drift_bound: Option<u64>,
 }
 
 impl ProductionArgs {
@@ -132,6 +141,8 @@ impl ProductionArgs {
             pauses: self.pauses,
             drift: self.drift,
             transfers: self.transfers,
+            reads: self.reads.unwrap_or_default(),
+            drift_bound: self.drift_bound,
         }
     }
 }
@@ -198,6 +209,23 @@ pub struct ShrinkArgs {
     /// The production features the sweep that found the seed had on.
     #[command(flatten)]
     pub production: ProductionArgs,
+}
+
+/// `log`, `read-index` or `lease`.
+pub fn parse_read_mode(s: &str) -> Result<crate::raft::ReadMode, String> {
+    crate::raft::ReadMode::parse(s.trim())
+}
+
+/// A ratio from 1 to 10 (`1.1`), in thousandths (1100).
+pub fn parse_drift_bound(s: &str) -> Result<u64, String> {
+    let ratio: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a ratio (e.g. 1.1)"))?;
+    if !(1.0..=10.0).contains(&ratio) {
+        return Err(format!("a drift bound must be between 1 and 10 (got {s})"));
+    }
+    Ok((ratio * 1000.0).round() as u64)
 }
 
 /// `30s`, `500ms`, `2m`, `1500us` (also `µs`, `h`; a bare number is refused).

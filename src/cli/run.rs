@@ -280,6 +280,12 @@ pub fn production_flags(p: Production) -> String {
             s.push_str(flag);
         }
     }
+    if !p.reads.is_log() {
+        let _ = write!(s, " --reads {}", p.reads.name());
+    }
+    if let Some(bound) = p.drift_bound {
+        let _ = write!(s, " --drift-bound {}", bound as f64 / 1000.0);
+    }
     s
 }
 
@@ -375,6 +381,7 @@ impl RunStats {
             | EventKind::Membership { .. }
             | EventKind::Resume { .. }
             | EventKind::ClockRate { .. }
+            | EventKind::ReadServe { .. }
             | EventKind::Setting { .. }
             | EventKind::Rejected { .. }
             | EventKind::Violation(_) => {}

@@ -82,11 +82,15 @@ pub enum MessageKind {
     PreVoteReply = 8,
     /// A transferring leader's "stand now" (§3.10).
     TimeoutNow = 9,
+    // 10 and 11 are InstallSnapshot and its reply (log compaction).
+    /// A leader's confirmation round for reads that skip the log (§6.4).
+    ReadHeartbeat = 12,
+    ReadHeartbeatReply = 13,
 }
 
 impl MessageKind {
     /// Every kind, in code order.
-    pub const ALL: [MessageKind; 10] = [
+    pub const ALL: [MessageKind; 12] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
@@ -97,6 +101,8 @@ impl MessageKind {
         MessageKind::PreVote,
         MessageKind::PreVoteReply,
         MessageKind::TimeoutNow,
+        MessageKind::ReadHeartbeat,
+        MessageKind::ReadHeartbeatReply,
     ];
 
     /// The name, as the view, the message texts and JavaScript spell it (the
@@ -113,12 +119,19 @@ impl MessageKind {
             MessageKind::PreVote => "PreVote",
             MessageKind::PreVoteReply => "PreVoteReply",
             MessageKind::TimeoutNow => "TimeoutNow",
+            MessageKind::ReadHeartbeat => "ReadHeartbeat",
+            MessageKind::ReadHeartbeatReply => "ReadHeartbeatReply",
         }
     }
 
     /// The code the page's packed frames carry.
     pub fn code(self) -> u8 {
         self as u8
+    }
+
+    /// The kind with this code (codes may have gaps while kinds are added).
+    pub fn from_code(code: u8) -> Option<MessageKind> {
+        MessageKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
     /// A request (the replies answer one).
@@ -131,6 +144,7 @@ impl MessageKind {
                 | MessageKind::ClientRequest
                 | MessageKind::PreVote
                 | MessageKind::TimeoutNow
+                | MessageKind::ReadHeartbeat
         )
     }
 
@@ -147,6 +161,8 @@ impl MessageKind {
             MessageBody::PreVote { .. } => MessageKind::PreVote,
             MessageBody::PreVoteReply { .. } => MessageKind::PreVoteReply,
             MessageBody::TimeoutNow => MessageKind::TimeoutNow,
+            MessageBody::ReadHeartbeat { .. } => MessageKind::ReadHeartbeat,
+            MessageBody::ReadHeartbeatReply { .. } => MessageKind::ReadHeartbeatReply,
         }
     }
 }
@@ -183,7 +199,10 @@ impl Payload {
                     MessageBody::RequestVote { .. }
                     | MessageBody::AppendEntries { .. }
                     | MessageBody::PreVote { .. }
-                    | MessageBody::TimeoutNow => None,
+                    | MessageBody::TimeoutNow
+                    | MessageBody::ReadHeartbeat { .. } => None,
+                    // An answer in the leader's term is always a "yes".
+                    MessageBody::ReadHeartbeatReply { .. } => Some(true),
                 };
                 (MessageKind::of_raft(&m.body), Some(m.term), success)
             }
@@ -218,8 +237,11 @@ mod tests {
 
     #[test]
     fn kinds_are_numbered_in_order_and_named_after_their_variant() {
-        for (code, kind) in MessageKind::ALL.into_iter().enumerate() {
-            assert_eq!(kind.code() as usize, code);
+        let mut previous = None;
+        for kind in MessageKind::ALL {
+            // Codes increase; 10 and 11 are kept for InstallSnapshot.
+            assert!(previous < Some(kind.code()));
+            previous = Some(kind.code());
             assert_eq!(kind.name(), format!("{kind:?}"));
             assert_eq!(
                 serde_json::to_string(&kind).unwrap(),

@@ -178,6 +178,17 @@ pub enum EventKind {
         node: NodeId,
         backlog: u64,
     },
+    /// Reads off the log (ReadIndex, lease): leader `node` answers client
+    /// `client`'s read `seq` from its state machine, applied up to
+    /// `read_index`; `lease` when its lease, not a heartbeat round, confirmed
+    /// its leadership. Only with a read mode other than `log`.
+    ReadServe {
+        node: NodeId,
+        client: ClientId,
+        seq: u64,
+        read_index: LogIndex,
+        lease: bool,
+    },
     /// The node's clock now runs at `permille` thousandths of real time
     /// (clock drift: 2000 = its timers run out twice as fast).
     ClockRate {

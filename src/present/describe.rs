@@ -40,6 +40,12 @@ pub fn message(p: &Payload) -> String {
                     format!("{head}\nvoteGranted {vote_granted}")
                 }
                 MessageBody::TimeoutNow => format!("{head}\nstart an election now"),
+                MessageBody::ReadHeartbeat { round } => {
+                    format!("{head}\nround {round}\nam I still the leader? (for reads)")
+                }
+                MessageBody::ReadHeartbeatReply { round } => {
+                    format!("{head}\nround {round}\nyes, in this term")
+                }
                 MessageBody::AppendEntries {
                     prev_log_index,
                     prev_log_term,
@@ -288,6 +294,24 @@ pub fn event(kind: &EventKind) -> EventLine {
             ),
             vec![*node],
         ),
+        EventKind::ReadServe {
+            node,
+            client,
+            seq,
+            read_index,
+            lease,
+        } => (
+            "read_serve",
+            format!(
+                "node {node} answers client {client}'s read #{seq} from its state machine (applied up to read index {read_index}; {})",
+                if *lease {
+                    "within its lease, no round trip"
+                } else {
+                    "a majority confirmed its leadership"
+                }
+            ),
+            vec![*node],
+        ),
         EventKind::ClockRate { node, permille } => (
             "clock_rate",
             format!(
@@ -479,6 +503,16 @@ pub fn reject_reason(node: NodeId, reason: &RejectReason) -> String {
             "{} is not in the configuration in force, so its election is ignored",
             server(*candidate)
         ),
+        RejectReason::RestartFence { term } => format!(
+            "restarted less than a minimum election timeout ago, it may have backed a leader's lease: no election for term {term} yet"
+        ),
+        RejectReason::NotLeaderForRead { leader_hint, .. } => match leader_hint {
+            Some(h) => format!(
+                "only the leader answers reads off the log (hint {})",
+                server(*h)
+            ),
+            None => "only the leader answers reads off the log (no leader known)".to_string(),
+        },
     }
 }
 
@@ -491,7 +525,8 @@ pub fn rejection(node: NodeId, from: Option<NodeId>, reason: &RejectReason) -> S
         "ignored"
     };
     let what = match (reason, reason.message()) {
-        (RejectReason::NotLeader { client, seq, .. }, _) => {
+        (RejectReason::NotLeader { client, seq, .. }, _)
+        | (RejectReason::NotLeaderForRead { client, seq, .. }, _) => {
             format!("client {client}'s request #{seq}")
         }
         (RejectReason::LeaderHasNoElectionTimer, _) => "the forced election timeout".to_string(),

@@ -52,7 +52,7 @@ mod tests {
             assert_eq!(p[0], m.id as f64);
             assert_eq!(p[1], m.from_node.unwrap_or(0) as f64);
             assert_eq!(p[2], m.to_node.unwrap_or(0) as f64);
-            assert_eq!(MessageKind::ALL[p[3] as usize], m.kind);
+            assert_eq!(MessageKind::from_code(p[3] as u8), Some(m.kind));
             assert_eq!(p[4], m.success.map_or(-1.0, |s| if s { 1.0 } else { 0.0 }));
             assert_eq!((p[5], p[6]), (m.sent_at, m.deliver_at));
         }

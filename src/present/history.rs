@@ -82,7 +82,8 @@ impl Family {
             EventKind::ClientInvoke { .. }
             | EventKind::ClientOk { .. }
             | EventKind::ClientRetry { .. }
-            | EventKind::ClientFail { .. } => Family::Clients,
+            | EventKind::ClientFail { .. }
+            | EventKind::ReadServe { .. } => Family::Clients,
             EventKind::Crash { .. }
             | EventKind::Restart { .. }
             | EventKind::Partition { .. }

@@ -1,5 +1,6 @@
 //! Tunables of a node. Times are in the caller's unit (the simulator: microseconds).
 
+use super::read_index::ReadMode;
 use super::types::Time;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,29 @@ pub struct Config {
     /// transfer. Off by default.
     #[serde(default, skip_serializing_if = "is_false")]
     pub check_quorum: bool,
+    /// How the leader answers reads (§6.4): through the log (the default),
+    /// ReadIndex, or lease reads. Lease reads turn leader stickiness on.
+    #[serde(default, skip_serializing_if = "ReadMode::is_log")]
+    pub read_mode: ReadMode,
+    /// Lease reads: how much faster than another any node's clock may run, in
+    /// thousandths (1100 = 10 % drift). The lease lasts the minimum election
+    /// timeout divided by this ratio.
+    #[serde(
+        default = "default_clock_drift_bound",
+        skip_serializing_if = "is_default_clock_drift_bound"
+    )]
+    pub clock_drift_bound: u64,
+}
+
+/// 10 %: the lease is 1/1.1 of the minimum election timeout.
+pub const DEFAULT_CLOCK_DRIFT_BOUND: u64 = 1100;
+
+fn default_clock_drift_bound() -> u64 {
+    DEFAULT_CLOCK_DRIFT_BOUND
+}
+
+fn is_default_clock_drift_bound(bound: &u64) -> bool {
+    *bound == DEFAULT_CLOCK_DRIFT_BOUND
 }
 
 fn is_false(b: &bool) -> bool {
@@ -41,6 +65,8 @@ impl Default for Config {
             max_entries_per_append: 64,
             pre_vote: false,
             check_quorum: false,
+            read_mode: ReadMode::Log,
+            clock_drift_bound: DEFAULT_CLOCK_DRIFT_BOUND,
         }
     }
 }
@@ -64,6 +90,25 @@ impl Config {
         if self.max_entries_per_append == 0 {
             return Err("max entries per AppendEntries must be at least 1".into());
         }
+        if !(1000..=10_000).contains(&self.clock_drift_bound) {
+            return Err(format!(
+                "the clock drift bound must be between 1000 and 10000 thousandths (got {})",
+                self.clock_drift_bound
+            ));
+        }
         Ok(())
+    }
+
+    /// Leader stickiness (§4.2.3): a follower that heard from its leader within
+    /// the minimum election timeout ignores RequestVote. CheckQuorum turns it
+    /// on, and so do lease reads, whose safety rests on it.
+    pub fn leader_stickiness(&self) -> bool {
+        self.check_quorum || self.read_mode == ReadMode::Lease
+    }
+
+    /// How long a lease lasts from the send time of its round, by the leader's
+    /// clock: the minimum election timeout over the clock drift bound.
+    pub fn lease_duration(&self) -> Time {
+        self.election_timeout_min * 1000 / self.clock_drift_bound.max(1000)
     }
 }

@@ -47,6 +47,17 @@ pub enum MessageBody {
     /// A leader transferring its leadership (§3.10) tells the target to start an
     /// election at once.
     TimeoutNow,
+    /// ReadIndex and lease reads (§6.4): a leader's heartbeat of confirmation
+    /// round `round`. The receiver treats it as word from its leader (resets
+    /// its election timer) and answers. Only sent when reads skip the log.
+    ReadHeartbeat {
+        round: u64,
+    },
+    /// The answer to a `ReadHeartbeat`: in the leader's term, it confirms the
+    /// leader still led when the round was sent.
+    ReadHeartbeatReply {
+        round: u64,
+    },
     AppendEntriesReply {
         success: bool,
         /// On success: `prev_log_index + entries.len()` of the request being answered,
@@ -83,6 +94,7 @@ impl MessageBody {
                 | MessageBody::AppendEntries { .. }
                 | MessageBody::PreVote { .. }
                 | MessageBody::TimeoutNow
+                | MessageBody::ReadHeartbeat { .. }
         )
     }
 }

@@ -7,6 +7,7 @@ use super::config::Config;
 use super::log::Log;
 use super::membership::Membership;
 use super::message::{ConflictHint, Message, MessageBody};
+use super::read_index::ReadOnly;
 use super::ready::{NodeEvent, PersistOp, Ready};
 use super::reject::{RaftMessageKind, RejectReason};
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term, Time};
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod reconfigure;
+mod reads;
 
 /// What survives a crash (Figure 2, "Persistent state on all servers").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +76,9 @@ pub enum Role {
         quorum_deadline: Time,
         /// A leadership transfer under way (§3.10), if any.
         transfer: Option<Transfer>,
+        /// Reads that skip the log (§6.4): confirmation rounds, the lease,
+        /// reads waiting. Untouched while the read mode is `log`.
+        reads: ReadOnly,
     },
     /// PreVote (§9.6): the election timer fired and the node asks whether a
     /// majority would vote for it in `current_term + 1`; its term is unchanged.
@@ -169,6 +174,10 @@ pub struct Node {
     /// exact; 2000 = its timers run out twice as fast). Volatile: the simulator
     /// sets it again after a restart.
     clock_permille: u64,
+    /// When this node came back from a crash (None if it never held a term):
+    /// with lease reads it grants no vote for a minimum election timeout after
+    /// (`reads::restart_fence`). Volatile.
+    restarted_at: Option<Time>,
 
     ready: Ready,
 }
@@ -213,6 +222,7 @@ impl Node {
         let mut members = members;
         members.sort_unstable();
         members.dedup();
+        let restarted_at = (persisted.current_term > 0).then_some(now);
         let mut voted_for = persisted.voted_for;
         if bugs.is_on(Bug::ForgetVote) {
             // BROKEN RULE: votedFor must survive a restart; here it is lost.
@@ -234,6 +244,7 @@ impl Node {
             election_deadline: 0,
             leader_contact: None,
             clock_permille: 1000,
+            restarted_at,
             ready: Ready::default(),
         };
         node.reset_election_timer(now);
@@ -273,7 +284,10 @@ impl Node {
             }
             MessageBody::RequestVote {
                 transfer: false, ..
-            } if msg.term > self.current_term && self.config.check_quorum => {
+            } if msg.term > self.current_term && self.config.leader_stickiness() => {
+                if let Some(reason) = self.restart_fence(now, msg.term) {
+                    return self.reject(Some(msg.from), reason);
+                }
                 if let Some(leader) = self.leader_in_lease(now) {
                     // Leader stickiness: a working leader needs no election; the
                     // candidate's higher term is not adopted either.
@@ -350,6 +364,12 @@ impl Node {
             // A refusal of our term (a granted one was handled above): nothing to count.
             MessageBody::PreVoteReply { .. } | MessageBody::PreVote { .. } => {}
             MessageBody::TimeoutNow => self.handle_timeout_now(now, msg.from),
+            MessageBody::ReadHeartbeat { round } => {
+                self.handle_read_heartbeat(now, msg.from, round)
+            }
+            MessageBody::ReadHeartbeatReply { round } => {
+                self.handle_read_heartbeat_reply(msg.from, round)
+            }
             MessageBody::RequestVoteReply { vote_granted } => {
                 self.handle_vote_reply(now, msg.from, vote_granted)
             }
@@ -399,6 +419,7 @@ impl Node {
         {
             *heartbeat_deadline = now + interval;
             self.broadcast_append_entries();
+            self.read_heartbeat(now);
         }
     }
 
@@ -467,7 +488,10 @@ impl Node {
         let deadline = now + self.local(self.config.election_timeout_min);
         let role = self.role_kind();
         let Role::Leader {
-            progress, transfer, ..
+            progress,
+            transfer,
+            reads,
+            ..
         } = &mut self.role
         else {
             return self.reject(None, RejectReason::CannotTransfer { to, role });
@@ -476,6 +500,8 @@ impl Node {
             return self.reject(None, RejectReason::CannotTransfer { to, role });
         }
         *transfer = Some(Transfer { to, deadline });
+        // Its target may be elected past our followers' stickiness: no lease.
+        reads.revoke_lease();
         let caught_up = progress[&to].match_index == self.log.last_index();
         self.ready.events.push(NodeEvent::TransferStarted { to });
         if caught_up {
@@ -519,6 +545,7 @@ impl Node {
 
     /// Drains everything produced since the last call. See [`Ready`]: persist, then send, then apply.
     pub fn take_ready(&mut self) -> Ready {
+        self.release_reads();
         std::mem::take(&mut self.ready)
     }
 
@@ -750,6 +777,7 @@ impl Node {
             heard_from: Votes::none(),
             quorum_deadline: now + self.local(self.config.election_timeout_min),
             transfer: None,
+            reads: ReadOnly::default(),
         });
         // The no-op of the new term: committing it commits every entry before it.
         self.append_to_own_log(Entry::noop(self.current_term));

@@ -2,6 +2,7 @@
 
 use super::membership::MembershipEvent;
 use super::message::Message;
+use super::read_index::ReadyRead;
 use super::reject::RejectReason;
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term};
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,9 @@ pub struct Ready {
     pub messages: Vec<Message>,
     pub apply: Vec<(LogIndex, Entry)>,
     pub events: Vec<NodeEvent>,
+    /// Reads that skip the log, to answer from the state machine once `apply`
+    /// is applied (empty unless the read mode is ReadIndex or lease).
+    pub reads: Vec<ReadyRead>,
 }
 
 impl Ready {
@@ -75,5 +79,6 @@ impl Ready {
             && self.messages.is_empty()
             && self.apply.is_empty()
             && self.events.is_empty()
+            && self.reads.is_empty()
     }
 }

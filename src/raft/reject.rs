@@ -17,6 +17,8 @@ pub enum RaftMessageKind {
     PreVote,
     PreVoteReply,
     TimeoutNow,
+    ReadHeartbeat,
+    ReadHeartbeatReply,
 }
 
 impl RaftMessageKind {
@@ -29,6 +31,8 @@ impl RaftMessageKind {
             MessageBody::PreVote { .. } => RaftMessageKind::PreVote,
             MessageBody::PreVoteReply { .. } => RaftMessageKind::PreVoteReply,
             MessageBody::TimeoutNow => RaftMessageKind::TimeoutNow,
+            MessageBody::ReadHeartbeat { .. } => RaftMessageKind::ReadHeartbeat,
+            MessageBody::ReadHeartbeatReply { .. } => RaftMessageKind::ReadHeartbeatReply,
         }
     }
 
@@ -41,6 +45,8 @@ impl RaftMessageKind {
             RaftMessageKind::PreVote => "PreVote",
             RaftMessageKind::PreVoteReply => "PreVoteReply",
             RaftMessageKind::TimeoutNow => "TimeoutNow",
+            RaftMessageKind::ReadHeartbeat => "ReadHeartbeat",
+            RaftMessageKind::ReadHeartbeatReply => "ReadHeartbeatReply",
         }
     }
 
@@ -52,6 +58,7 @@ impl RaftMessageKind {
                 | RaftMessageKind::AppendEntries
                 | RaftMessageKind::PreVote
                 | RaftMessageKind::TimeoutNow
+                | RaftMessageKind::ReadHeartbeat
         )
     }
 }
@@ -162,6 +169,17 @@ pub enum RejectReason {
         message: Option<RaftMessageKind>,
         candidate: NodeId,
     },
+    /// Lease reads: a RequestVote of the higher `term` ignored by a node that
+    /// restarted less than a minimum election timeout ago. Before its crash it
+    /// may have answered a leader's lease round; it keeps that promise.
+    RestartFence { term: Term },
+    /// A client's read refused: only the leader answers reads that skip the
+    /// log; try `leader_hint` if known.
+    NotLeaderForRead {
+        client: ClientId,
+        seq: u64,
+        leader_hint: Option<NodeId>,
+    },
 }
 
 impl RejectReason {
@@ -176,7 +194,8 @@ impl RejectReason {
             | RejectReason::TermMismatch { .. }
             | RejectReason::NotLeader { .. }
             | RejectReason::PreVoteLogNotUpToDate { .. }
-            | RejectReason::TransferInProgress { .. } => true,
+            | RejectReason::TransferInProgress { .. }
+            | RejectReason::NotLeaderForRead { .. } => true,
             RejectReason::LeaderInLease { message, .. } => *message == RaftMessageKind::PreVote,
             RejectReason::RivalLeader { .. }
             | RejectReason::WrongRole { .. }
@@ -185,7 +204,8 @@ impl RejectReason {
             | RejectReason::Misaddressed { .. }
             | RejectReason::HigherTermReplyIgnored { .. }
             | RejectReason::CannotTransfer { .. }
-            | RejectReason::NotAVoter { .. } => false,
+            | RejectReason::NotAVoter { .. }
+            | RejectReason::RestartFence { .. } => false,
         }
     }
 
@@ -208,8 +228,10 @@ impl RejectReason {
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
             | RejectReason::TransferInProgress { .. }
-            | RejectReason::CannotTransfer { .. } => None,
+            | RejectReason::CannotTransfer { .. }
+            | RejectReason::NotLeaderForRead { .. } => None,
             RejectReason::NotAVoter { message, .. } => *message,
+            RejectReason::RestartFence { .. } => Some(RaftMessageKind::RequestVote),
         }
     }
 
@@ -233,6 +255,8 @@ impl RejectReason {
             RejectReason::TransferInProgress { .. } => "transfer_in_progress",
             RejectReason::CannotTransfer { .. } => "cannot_transfer",
             RejectReason::NotAVoter { .. } => "not_a_voter",
+            RejectReason::RestartFence { .. } => "restart_fence",
+            RejectReason::NotLeaderForRead { .. } => "not_leader_for_read",
         }
     }
 }

@@ -266,7 +266,8 @@ pub(super) fn action_v1(a: &Action) -> Option<ActionV1> {
         | Action::Resume { .. }
         | Action::SetClockRate { .. }
         | Action::AddServer { .. }
-        | Action::RemoveServer { .. } => return None,
+        | Action::RemoveServer { .. }
+        | Action::SetReadMode { .. } => return None,
     })
 }
 

@@ -88,13 +88,65 @@ pub struct NamedActionKind {
 }
 
 /// Every named knob, in the order they are written.
-pub const SETTINGS: &[SettingKind] = &[super::membership_link::INITIAL_MEMBERS];
+pub const SETTINGS: &[SettingKind] = &[
+    super::membership_link::INITIAL_MEMBERS,
+    READ_MODE,
+    CLOCK_DRIFT_BOUND,
+];
 
 /// Every named action.
 pub const NAMED_ACTIONS: &[NamedActionKind] = &[
     super::membership_link::ADD_SERVER,
     super::membership_link::REMOVE_SERVER,
+    SET_READ_MODE,
 ];
+
+// ----- Reads off the log (§6.4) -----------------------------------------------------
+
+/// `read-mode`: 1 = ReadIndex, 2 = lease (0, the log, is the default).
+const READ_MODE: SettingKind = SettingKind {
+    name: "read-mode",
+    read: |s| {
+        let mode = s.config.raft.read_mode;
+        (!mode.is_log()).then_some(mode.code())
+    },
+    write: |s, value| {
+        s.config.raft.read_mode = read_mode(value)?;
+        Ok(())
+    },
+};
+
+/// `clock-drift-bound`: lease reads' bound in thousandths (default 1100).
+const CLOCK_DRIFT_BOUND: SettingKind = SettingKind {
+    name: "clock-drift-bound",
+    read: |s| {
+        let bound = s.config.raft.clock_drift_bound;
+        (bound != crate::raft::config::DEFAULT_CLOCK_DRIFT_BOUND).then_some(bound)
+    },
+    write: |s, value| {
+        s.config.raft.clock_drift_bound = value;
+        Ok(())
+    },
+};
+
+/// `set-read-mode`: the read mode changes during the run (value as `read-mode`).
+const SET_READ_MODE: NamedActionKind = NamedActionKind {
+    name: "set-read-mode",
+    from: |a| match a {
+        Action::SetReadMode { mode } => Some((0, mode.code())),
+        _ => None,
+    },
+    to: |_, value| {
+        Ok(Action::SetReadMode {
+            mode: read_mode(value)?,
+        })
+    },
+};
+
+fn read_mode(value: u64) -> Result<crate::raft::ReadMode, String> {
+    crate::raft::ReadMode::from_code(value)
+        .ok_or_else(|| format!("no read mode {value}: 0 is the log, 1 ReadIndex, 2 lease"))
+}
 
 /// Whether `s` uses anything format 2 cannot hold.
 pub fn needs_v3(s: &Scenario) -> bool {

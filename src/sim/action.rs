@@ -1,7 +1,7 @@
 //! What a person, a scenario or a fault schedule can do to a running world.
 
 use crate::kv::Op;
-use crate::raft::{Bug, NodeId, Time};
+use crate::raft::{Bug, NodeId, ReadMode, Time};
 use crate::sim::config::{MAX_NODES, NetworkConfig};
 use crate::sim::event::MessageId;
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,11 @@ pub enum Action {
     /// (itself included: it steps down once the change commits).
     RemoveServer {
         node: NodeId,
+    },
+    /// How leaders answer reads from now on (§6.4): `log`, `read-index`,
+    /// `lease` (named by `raft::ReadMode::name` in JSON).
+    SetReadMode {
+        mode: ReadMode,
     },
 }
 
@@ -176,7 +181,8 @@ impl Action {
             Action::Heal
             | Action::DropMessage { .. }
             | Action::SetBug { .. }
-            | Action::SetFeature { .. } => Ok(()),
+            | Action::SetFeature { .. }
+            | Action::SetReadMode { .. } => Ok(()),
             Action::Crash { node: id }
             | Action::Restart { node: id }
             | Action::Timeout { node: id }

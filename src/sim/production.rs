@@ -6,7 +6,7 @@
 //! never from the swarm's: a swarm seed without production features draws
 //! exactly what it drew before they existed (tests/swarm.rs relies on it).
 
-use crate::raft::{Config as RaftConfig, NodeId, Time};
+use crate::raft::{Config as RaftConfig, NodeId, ReadMode, Time};
 use crate::rng::Rng;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::config::MS;
@@ -22,6 +22,11 @@ pub struct Production {
     pub drift: bool,
     /// Ask the leader to hand its leadership to a node now and then.
     pub transfers: bool,
+    /// How leaders answer reads (§6.4): the log (default), ReadIndex, lease.
+    pub reads: ReadMode,
+    /// Lease reads: the clock drift bound in thousandths (`None`: the
+    /// default, 1100). Drift draws go up to 4× apart (500‰ to 2000‰).
+    pub drift_bound: Option<u64>,
 }
 
 impl Production {
@@ -33,6 +38,8 @@ impl Production {
             pauses: true,
             drift: true,
             transfers: true,
+            reads: ReadMode::Log,
+            drift_bound: None,
         }
     }
 
@@ -44,6 +51,12 @@ impl Production {
     pub fn apply(&self, raft: &mut RaftConfig) {
         raft.pre_vote |= self.pre_vote;
         raft.check_quorum |= self.check_quorum;
+        if !self.reads.is_log() {
+            raft.read_mode = self.reads;
+        }
+        if let Some(bound) = self.drift_bound {
+            raft.clock_drift_bound = bound;
+        }
     }
 
     /// The production faults of `seed` in `[0, heal_at)`, then at `heal_at`

@@ -9,7 +9,8 @@
 use crate::kv::{ClientId, Command, KvStore, Op};
 use crate::raft::MembershipChange;
 use crate::raft::{
-    Bug, Bugs, EntryData, Node, NodeId, PersistOp, PersistentState, ProposeError, RoleKind, Time,
+    Bug, Bugs, EntryData, Node, NodeId, PersistOp, PersistentState, ProposeError, ReadyRead,
+    RoleKind, Time,
 };
 use crate::rng::Rng;
 use crate::sim::config::SimConfig;
@@ -300,6 +301,19 @@ impl Servers {
                     // the answer comes from no log entry.
                     let result = server.kv.preview(&command);
                     Some(ClientOutcome::Ok { index: 0, result })
+                } else if !node.config().read_mode.is_log() && matches!(command.op, Op::Get { .. })
+                {
+                    // ReadIndex or lease (§6.4): answered in `after_input` once
+                    // the node hands the read out.
+                    match node.read(now, command) {
+                        Ok(()) => None,
+                        Err(ProposeError::NotLeader { leader_hint }) => {
+                            Some(ClientOutcome::NotLeader { leader_hint })
+                        }
+                        Err(ProposeError::Transferring { to }) => Some(ClientOutcome::NotLeader {
+                            leader_hint: Some(to),
+                        }),
+                    }
                 } else {
                     // With AckBeforeCommit, the result the state machine would give
                     // now (the entries before it may not be applied yet).
@@ -384,6 +398,10 @@ impl Servers {
                 self.send(id, Address::Client(client), payload);
             }
         }
+        // 4. Reads off the log, now that the state machine is up to date.
+        for read in ready.reads {
+            self.answer_read(id, read);
+        }
         self.arm_timer(id, now);
     }
 
@@ -415,6 +433,27 @@ impl Servers {
             outcome: ClientOutcome::Ok { index, result },
         };
         Some((cmd.client, payload))
+    }
+
+    /// Answers a read the node handed out (ReadIndex or lease) from the state
+    /// machine. Index 0: the answer comes from no log entry.
+    fn answer_read(&mut self, id: NodeId, read: ReadyRead) {
+        let (client, seq) = (read.command.client, read.command.seq);
+        let result = self.server_mut(id).kv.preview(&read.command);
+        self.emit(EventKind::ReadServe {
+            node: id,
+            client,
+            seq,
+            read_index: read.read_index,
+            lease: read.lease,
+        });
+        let outcome = ClientOutcome::Ok { index: 0, result };
+        let payload = Payload::ClientReply {
+            client,
+            seq,
+            outcome,
+        };
+        self.send(id, Address::Client(client), payload);
     }
 
     /// Schedules the node's timer at its next deadline (once per deadline).

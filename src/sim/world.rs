@@ -157,6 +157,12 @@ impl World {
                 let detail = format!("{} {}", feature.name(), if on { "on" } else { "off" });
                 self.emit(EventKind::Setting { detail });
             }
+            Action::SetReadMode { mode } => {
+                self.config.raft.read_mode = mode;
+                self.servers.set_raft_config(&self.config.raft);
+                let detail = format!("read mode {}", mode.name());
+                self.emit(EventKind::Setting { detail });
+            }
             Action::Transfer { to } => {
                 let leader = self.leader().expect("validated: there is a leader");
                 self.feed_servers(|servers, _, now| servers.transfer(leader, to, now));
