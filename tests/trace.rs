@@ -153,6 +153,22 @@ fn reads_trace() -> Vec<u8> {
     w.trace().text().to_vec()
 }
 
+/// A run with a membership change: members {1, 2, 3} of 5 nodes, then S4 added
+/// (`membership` lines).
+fn membership_trace() -> Vec<u8> {
+    let mut config = raft_playground::sim::SimConfig {
+        seed: 3,
+        initial_members: vec![1, 2, 3],
+        ..Default::default()
+    };
+    config.clients.count = 1;
+    let mut w = World::new(config, TraceMode::Full, 0).unwrap();
+    w.schedule_action(SECOND, raft_playground::sim::Action::AddServer { node: 4 });
+    w.run_until(3 * SECOND);
+    w.finish();
+    w.trace().text().to_vec()
+}
+
 /// Checks every line; returns the kinds seen.
 fn check_lines(text: &[u8], docs: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
     let text = std::str::from_utf8(text).expect("UTF-8");
@@ -244,6 +260,7 @@ fn every_line_is_documented_json_and_every_documented_kind_occurs() {
     seen.extend(check_lines(&violation_trace(), &docs));
     seen.extend(check_lines(&production_trace(), &docs));
     seen.extend(check_lines(&reads_trace(), &docs));
+    seen.extend(check_lines(&membership_trace(), &docs));
     let reasons = documented_reasons();
     assert!(
         reasons.len() >= 12,
