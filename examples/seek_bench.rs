@@ -77,7 +77,15 @@ fn main() {
         CheckpointPolicy::default(),
         CheckpointPolicy {
             spacing: SECOND / 2,
+            max: 512,
+        },
+        CheckpointPolicy {
+            spacing: SECOND / 2,
             max: 256,
+        },
+        CheckpointPolicy {
+            spacing: SECOND / 4,
+            max: 2048,
         },
         // Almost none: what the timeline's own stepping costs.
         CheckpointPolicy {

@@ -38,7 +38,11 @@ impl Story {
             .iter()
             .position(|ph| ph.name == name)
             .unwrap_or_else(|| panic!("{}: no phase {name}", self.p.id));
-        let end = self.p.phases.get(i + 1).map_or(self.p.duration, |n| n.start);
+        let end = self
+            .p
+            .phases
+            .get(i + 1)
+            .map_or(self.p.duration, |n| n.start);
         (self.p.phases[i].start, end)
     }
 
@@ -77,7 +81,11 @@ impl Story {
         assert_eq!(leaders.len(), 1, "{} {name}: {leaders:?}", self.p.id);
         let (t, n, tm) = leaders[0];
         assert_eq!((n, tm), (node, term), "{} {name}", self.p.id);
-        assert!((t - ms).abs() < 1.0, "{} {name}: at {t} ms, caption says {ms}", self.p.id);
+        assert!(
+            (t - ms).abs() < 1.0,
+            "{} {name}: at {t} ms, caption says {ms}",
+            self.p.id
+        );
     }
 
     /// In phase `name`, the candidates (node, term) in order.
@@ -145,7 +153,11 @@ fn every_preset_has_phases_in_time_order_from_zero_within_its_run() {
         }
         assert!(p.phases.last().unwrap().start < p.duration, "{}", p.id);
         for ph in &p.phases {
-            assert!(!ph.name.is_empty() && ph.caption.ends_with('.'), "{}: {ph:?}", p.id);
+            assert!(
+                !ph.name.is_empty() && ph.caption.ends_with('.'),
+                "{}: {ph:?}",
+                p.id
+            );
         }
         assert_eq!(p.phase_at(0), 0);
         assert_eq!(p.phase_at(p.duration), p.phases.len() - 1);
@@ -164,13 +176,16 @@ fn figure8_phases_a_to_e() {
         assert_eq!(names, ["(a)", "(b)", "(c)", "(d)", "(e)"]);
         // (a) S1 led term 2, x=1 at index 2 on S1 and S2 only; it crashes at once.
         let a = s.during("(a)");
-    assert!(a.iter().any(|(t, k)| *t == 0.0 && matches!(k, EventKind::Crash { node: 1 })));
-    let w = s.p.scenario.to_world(TraceMode::Hash, 0).unwrap();
-    assert_eq!(log_terms(&w, 1), [1, 2]);
-    assert_eq!(log_terms(&w, 2), [1, 2]);
-    for n in 3..=5 {
-        assert_eq!(log_terms(&w, n), [1], "S{n}");
-    }
+        assert!(
+            a.iter()
+                .any(|(t, k)| *t == 0.0 && matches!(k, EventKind::Crash { node: 1 }))
+        );
+        let w = s.p.scenario.to_world(TraceMode::Hash, 0).unwrap();
+        assert_eq!(log_terms(&w, 1), [1, 2]);
+        assert_eq!(log_terms(&w, 2), [1, 2]);
+        for n in 3..=5 {
+            assert_eq!(log_terms(&w, n), [1], "S{n}");
+        }
         // (b) S5 wins term 3 at 120 ms; its entry at index 2 reaches no one.
         s.wins("(b)", 5, 3, 120.0);
         let b = s.world_after("(b)");
@@ -221,17 +236,28 @@ fn figure7_phases_repair_c_d_then_a_b_then_e_f() {
     s.wins("election", 1, 8, 120.0);
     assert_eq!(s.truncations("(c) (d)"), [(4, 11), (5, 11)]);
     assert_eq!(s.truncations("(e) (f)"), [(6, 6), (7, 4)]);
-    assert!(s.truncations("(a) (b)").is_empty(), "(a) and (b) only miss entries");
+    assert!(
+        s.truncations("(a) (b)").is_empty(),
+        "(a) and (b) only miss entries"
+    );
     // Each pair equals the leader's log at its phase's end, not before.
     let leader = |w: &World| log_terms(w, 1);
-    for (phase, nodes) in [("(c) (d)", [4, 5]), ("(a) (b)", [2, 3]), ("(e) (f)", [6, 7])] {
+    for (phase, nodes) in [
+        ("(c) (d)", [4, 5]),
+        ("(a) (b)", [2, 3]),
+        ("(e) (f)", [6, 7]),
+    ] {
         let (start, end) = s.span(phase);
         let mut before = s.p.scenario.to_world(TraceMode::Hash, 0).unwrap();
         before.run_until(start - 1);
         let mut after = s.p.scenario.to_world(TraceMode::Hash, 0).unwrap();
         after.run_until(end - 1);
         for n in nodes {
-            assert_ne!(log_terms(&before, n), leader(&before), "{phase}: S{n} before");
+            assert_ne!(
+                log_terms(&before, n),
+                leader(&before),
+                "{phase}: S{n} before"
+            );
             assert_eq!(log_terms(&after, n), leader(&after), "{phase}: S{n} after");
         }
     }
@@ -262,7 +288,11 @@ fn stale_leader_phases() {
     assert_eq!(s.acks("term 1"), [(344.0, 2)]);
     s.wins("cut off", 5, 2, 699.0);
     let w = s.world_after("cut off");
-    assert_eq!(role(&w, 1), Some((RoleKind::Leader, 1)), "S1 still believes");
+    assert_eq!(
+        role(&w, 1),
+        Some((RoleKind::Leader, 1)),
+        "S1 still believes"
+    );
     assert!(s.acks("cut off").is_empty());
     assert_eq!(s.acks("retry"), [(1258.0, 4)]);
     assert_eq!(s.truncations("heal"), [(1, 3)]);
@@ -288,24 +318,36 @@ fn minority_phases() {
 fn redirect_phases() {
     let s = Story::of(presets::REDIRECT);
     s.wins("term 1", 1, 1, 70.0);
-    assert!(s.during("redirect").iter().any(|(t, k)| {
-        matches!(k, EventKind::ClientRetry { to: 1, .. }) && t.round() == 426.0
-    }));
+    assert!(
+        s.during("redirect").iter().any(|(t, k)| {
+            matches!(k, EventKind::ClientRetry { to: 1, .. }) && t.round() == 426.0
+        })
+    );
     assert_eq!(s.acks("redirect"), [(464.0, 2)]);
 }
 
 #[test]
 fn crash_restart_phases_elect_s3_in_term_3() {
     let s = Story::of(presets::CRASH_RESTART);
-    assert!(s.p.caption.contains("S3 wins term 3"), "the caption names the real leader");
+    assert!(
+        s.p.caption.contains("S3 wins term 3"),
+        "the caption names the real leader"
+    );
     assert!(!s.p.caption.contains("leader of term 2"));
     s.wins("term 1", 1, 1, 69.0);
     assert_eq!(s.acks("term 1"), [(333.0, 2), (443.0, 3)]);
     let c = s.candidates("crash");
-    assert!(c.starts_with(&[(3, 2), (2, 2)]) && c.contains(&(3, 3)), "{c:?}");
+    assert!(
+        c.starts_with(&[(3, 2), (2, 2)]) && c.contains(&(3, 3)),
+        "{c:?}"
+    );
     s.wins("crash", 3, 3, 1080.0);
     assert!(s.acks("z=3").is_empty(), "no answer yet");
-    assert!(s.during("z=3").iter().any(|(_, k)| matches!(k, EventKind::ClientInvoke { to: 1, .. })));
+    assert!(
+        s.during("z=3")
+            .iter()
+            .any(|(_, k)| matches!(k, EventKind::ClientInvoke { to: 1, .. }))
+    );
     assert_eq!(s.acks("restart"), [(2049.0, 5)]);
     let w = s.world_after("restart");
     assert_eq!(role(&w, 1), Some((RoleKind::Follower, 3)));
@@ -324,7 +366,13 @@ fn state_machines_phases() {
     assert_eq!(s.acks("w=4"), [(2038.0, 6)]);
     let w = s.world_after("w=4");
     for n in 1..=5 {
-        let kv: Vec<_> = w.server(n).unwrap().kv.entries().map(|(k, v)| format!("{k}={v}")).collect();
+        let kv: Vec<_> = w
+            .server(n)
+            .unwrap()
+            .kv
+            .entries()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         assert_eq!(kv, ["w=4", "y=2", "z=3"], "S{n}");
     }
 }
