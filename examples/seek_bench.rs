@@ -83,10 +83,6 @@ fn main() {
             spacing: SECOND / 2,
             max: 256,
         },
-        CheckpointPolicy {
-            spacing: SECOND / 4,
-            max: 2048,
-        },
         // Almost none: what the timeline's own stepping costs.
         CheckpointPolicy {
             spacing: RUN,

@@ -98,8 +98,12 @@ export class Phases {
     });
     const caption = $("phase-caption");
     caption.classList.toggle("ended", i < 0);
+    caption.replaceChildren();
     if (i < 0) text(caption, `The script has ended (at ${(this.endMs / 1000).toFixed(1)} s): the cluster runs on by itself.`);
-    else text(caption, `${this.list[i].name} ${this.list[i].caption}`);
+    else {
+      text(html("strong", { class: "phase-name" }, caption), this.list[i].name);
+      caption.append(` ${this.list[i].caption}`);
+    }
     $("next-phase").disabled = i < 0;
     text($("next-phase"), i === this.list.length - 1 ? "To the end ▸" : "Next phase ▸");
   }

@@ -80,13 +80,16 @@ export class TimelineBar {
 
   drawMarks(markers, pct) {
     this.marks.replaceChildren();
-    for (const ph of this.phases.list) {
+    const px = this.track.clientWidth / this.span; // pixels per ms
+    this.phases.list.forEach((ph, i) => {
       const el = html("span", { class: "tl-mark phase", title: `${(ph.ms / 1000).toFixed(3)} s: phase ${ph.name}: ${ph.caption}` }, this.marks);
       el.dataset.ms = String(ph.ms);
       el.dataset.kind = "phase";
       el.style.left = pct(ph.ms);
-      text(el, ph.name);
-    }
+      // Its name when there is room for it before the next phase (else the title has it).
+      const room = ((this.phases.list[i + 1]?.ms ?? this.span) - ph.ms) * px;
+      if (room >= 7 * ph.name.length + 6) text(el, ph.name);
+    });
     for (const m of markers) {
       const title = MARK_TITLES[m.kind]?.(m) ?? m.kind;
       // Small marks, not buttons: the keys (← → Home End) are the keyboard's way.

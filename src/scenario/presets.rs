@@ -368,17 +368,17 @@ fn figure7() -> Preset {
         phase(
             "(c) (d)",
             130 * MS,
-            "(c) and (d) agree with the leader up to index 10: they delete their extra uncommitted entries at index 11 onwards (a term-6 entry; two term-7 entries) and take the no-op.",
+            "These two agree with the leader up to index 10: they delete their extra uncommitted entries from index 11 on (a term-6 entry; two term-7 entries) and take the no-op.",
         ),
         phase(
             "(a) (b)",
             150 * MS,
-            "(a) and (b) were missing entries: their rejection's hint sends the leader back to their last index, and the next append fills them in.",
+            "These two were only missing entries: the rejection's hint sends the leader back to their last index, and the next append fills them in.",
         ),
         phase(
             "(e) (f)",
             170 * MS,
-            "(e) loses its term-4 entries at 6–7 and (f) everything after index 3 (terms 2 and 3): never committed. Every log now equals the leader's, committed up to index 11.",
+            "The last two conflict earlier: (e) loses its term-4 entries at 6–7 and (f) everything after index 3 (terms 2 and 3), never committed. Every log now equals the leader's, committed up to index 11.",
         ),
     ];
     Preset {
