@@ -99,7 +99,7 @@ export class Phases {
     const caption = $("phase-caption");
     caption.classList.toggle("ended", i < 0);
     caption.replaceChildren();
-    if (i < 0) text(caption, `The script has ended (at ${(this.endMs / 1000).toFixed(1)} s): the cluster runs on by itself.`);
+    if (i < 0) caption.textContent = `The script has ended (at ${(this.endMs / 1000).toFixed(1)} s): the cluster runs on by itself.`;
     else {
       text(html("strong", { class: "phase-name" }, caption), this.list[i].name);
       caption.append(` ${this.list[i].caption}`);
