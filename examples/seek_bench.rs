@@ -77,6 +77,10 @@ fn main() {
         CheckpointPolicy::default(),
         CheckpointPolicy {
             spacing: SECOND / 2,
+            max: 512,
+        },
+        CheckpointPolicy {
+            spacing: SECOND / 2,
             max: 256,
         },
         // Almost none: what the timeline's own stepping costs.

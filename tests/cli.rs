@@ -262,4 +262,32 @@ fn production_faults_join_the_random_sweep_and_its_reproduce_command() {
     let o = cli(&["run", "--seed", "3", "--pauses"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("need --faults random or --faults swarm"));
+/// `run LINK` without `--until` stops where the page opens the link (its view
+/// time), so it prints the hash of the page's own path there: the timeline
+/// that `Playground` keeps, opened at the view time. `--until` still overrides.
+#[test]
+fn run_link_stops_at_the_links_view_time_like_the_page() {
+    use raft_playground::scenario::presets;
+    use raft_playground::scenario::timeline::Timeline;
+    use raft_playground::sim::{MS, SECOND, TraceMode};
+    let mut s = presets::get(presets::STALE_LEADER).unwrap().scenario;
+    s.view.time = 2100 * MS; // mid-story: S1 has just stepped down
+    let link = s.encode_link().unwrap();
+    let page = Timeline::open(s.clone(), TraceMode::Hash, 500).unwrap();
+    assert_eq!(page.now(), 2100 * MS);
+    let o = cli(&["run", &link]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        field(&out, "trace-hash:"),
+        page.world().trace_hash(),
+        "{out}"
+    );
+    let o = cli(&["run", &link, "--until", "3s"]);
+    let mut later = Timeline::open(s, TraceMode::Hash, 500).unwrap();
+    later.seek(3 * SECOND);
+    assert_eq!(
+        field(&stdout(&o), "trace-hash:"),
+        later.world().trace_hash()
+    );
 }

@@ -167,7 +167,8 @@ export class Cluster {
 
   /**
    * Draws view `v` and the packed messages. `ui`: { selection: { kind: "node" | "msg" | "link", … } or null,
-   * bad: Set of node ids a violation names, split: Map id -> group letter while splitting }.
+   * bad: Set of node ids a violation names, culprits: Set of node ids to ring after "Go to just before",
+   * split: Map id -> group letter while splitting }.
    */
   render(v, packed, ui) {
     this.layout(v.partition.groups);
@@ -333,10 +334,11 @@ export class Cluster {
     // A leader whose term is behind the cluster's has been deposed: it does
     // not know yet, and steps down on the first message of a newer term.
     const stale = role === "leader" && n.term < maxTerm;
-    const sig = `${role}|${n.term}|${stale ? maxTerm : 0}|${n.votes.join(",")}|${sel}|${ui.bad.has(n.id)}|${split}|${this.layoutSig}`;
+    const culprit = !!ui.culprits?.has(n.id);
+    const sig = `${role}|${n.term}|${stale ? maxTerm : 0}|${n.votes.join(",")}|${sel}|${ui.bad.has(n.id)}|${culprit}|${split}|${this.layoutSig}`;
     if (g.sig !== sig) {
       g.sig = sig;
-      klass(g, `node ${role}${stale ? " stale" : ""}${sel ? " sel" : ""}${ui.bad.has(n.id) ? " bad" : ""}`);
+      klass(g, `node ${role}${stale ? " stale" : ""}${sel ? " sel" : ""}${ui.bad.has(n.id) ? " bad" : ""}${culprit ? " culprit" : ""}`);
       style(g, "--term", termColor(n.term));
       text(g.term, `term ${n.term}`);
       const compact = this.geo.compact;
@@ -581,6 +583,7 @@ function makeNode(parent, id, geo) {
   const g = svg("g", { class: "node", "data-pick": `node:${id}`, tabindex: "0", role: "button" }, parent);
   g.title = svg("title", null, g);
   svg("circle", { r: nr + 14, class: "halo" }, g);
+  svg("circle", { r: nr + 20, class: "culprit" }, g); // the nodes of a violation, after "Go to just before"
   g.timer = svg("circle", { r: geo.timerR, class: "timer", transform: "rotate(-90)" }, g);
   svg("title", null, g.timer).textContent = `Election timer of S${id}: the arc left is the time before it stands for election`;
   svg("circle", { r: nr + 5, class: "ring2" }, g);

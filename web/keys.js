@@ -1,5 +1,6 @@
-// The keyboard. ← / → step one event back / forward, Home / End go to the
-// start / the furthest point reached. Keys that act on a node act on the selected one (X, T, W, R);
+// The keyboard. ← / → step one event back / forward, Shift+← / Shift+→ one
+// phase of a gallery scenario (or 100 ms), Home / End go to the start / the
+// furthest point reached. Keys that act on a node act on the selected one (X, T, W, R);
 // R restarts the leader only when nothing is selected. On a focused node, link
 // or message (Tab reaches each), Enter and Space pick it; they never reach the
 // play/pause shortcut. Typing in a form field never triggers a shortcut.
@@ -9,7 +10,7 @@ import { parsePick } from "./cluster.js";
 import { selectedId, store } from "./store.js";
 
 /**
- * `page`: { step, stepBack, seekHome, seekEnd, togglePlay, pick(what), tryAct(action), toast(text), writeTo(id),
+ * `page`: { step, stepBack, phaseStep(dir), seekHome, seekEnd, togglePlay, pick(what), tryAct(action), toast(text), writeTo(id),
  * restartKey, closeSplit, showHelp(on), deselect, closeMenu }.
  */
 export function installKeys(page) {
@@ -55,7 +56,8 @@ function onKey(e, page) {
     // Space on a button, a link or a summary presses it.
     if (t && /^(BUTTON|A|SUMMARY)$/.test(t.tagName)) return;
     page.togglePlay();
-  } else if (k === "s" || k === "ArrowRight") page.step();
+  } else if (e.shiftKey && (k === "ArrowRight" || k === "ArrowLeft")) page.phaseStep(k === "ArrowRight" ? 1 : -1);
+  else if (k === "s" || k === "ArrowRight") page.step();
   else if (k === "ArrowLeft") page.stepBack();
   else if (k === "Home") page.seekHome();
   else if (k === "End") page.seekEnd();

@@ -17,6 +17,7 @@ import { jsonOf, linkOf, loadScenarios, openSource, presets } from "./scenarios.
 import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, sameSelection, selectedId, store } from "./store.js";
 import { TimelineBar, justBeforeViolation } from "./timeline.js";
 import { SequencePanel } from "./sequence.js";
+import { Phases } from "./phases.js";
 import { hint, showMe } from "./toggles.js";
 import { Hunt } from "./hunt.js";
 import { HistoryList } from "./history.js";
@@ -47,6 +48,7 @@ const timeline = new TimelineBar(act);
 const historyList = new HistoryList(tryAct, () => redraw());
 const clientHistory = new ClientHistory(() => redraw());
 const sequence = new SequencePanel({ act: tryAct, pick: (id) => pick({ kind: "msg", id }), now: () => store.pg?.now() ?? 0, redraw });
+const phases = new Phases({ now: () => store.pg.now(), seek: (ms) => tryAct({ type: "seek", ms }), playTo, toast });
 let violationsSeen = 0; // for "pause on violation"
 
 // ----- Actions --------------------------------------------------------------
@@ -109,6 +111,7 @@ function optionalNode(a) {
 function act(action) {
   const run = action && ACTIONS[action.type];
   if (!run) throw new Error(`unknown action ${JSON.stringify(action?.type)}; known: ${Object.keys(ACTIONS).join(", ")}`);
+  store.culprits = null; // the rings of "Go to just before" last until the next action
   if (MOVES.has(action.type)) setPlaying(false, false);
   run(action);
   const at = store.pg.now();
@@ -134,7 +137,9 @@ function newCluster(config = {}, ready = null) {
   store.selection = null;
   store.sheet = false;
   store.split = null;
+  store.culprits = null;
   resetReach();
+  setPhases(null);
   $("split-bar").hidden = true;
   const n = pg.nodes();
   cluster.reset(n);
@@ -169,7 +174,16 @@ function openScenario(source) {
   newCluster({}, next);
   hideBanner();
   if (o.selected) store.selection = { kind: "node", id: o.selected };
-  setPlaying(o.playing && !prefersStill());
+  // A gallery scenario opens paused at its start, its phases marked.
+  const preset = typeof src.preset === "string" ? presets().find((p) => p.id === src.preset) : null;
+  setPhases(preset);
+  setPlaying(!preset && o.playing && !prefersStill());
+}
+
+/** The phases of preset `p` (from the gallery list), or none. */
+function setPhases(p) {
+  phases.set(p);
+  timeline.setPhases(phases.marks());
 }
 
 /** The full URL that reopens this run now (paused or playing as it is). */
@@ -303,9 +317,10 @@ function frame(t) {
       clock.last = t;
       if (dt > 0) {
         const before = store.pg.now();
-        advance(dt * store.speed, t0);
+        advance(dt * store.speed, t0, clock.stopAt);
         measureReach(real, store.pg.now() - before);
         pauseOnViolation();
+        if (clock.stopAt !== null && store.pg.now() >= clock.stopAt) setPlaying(false, false);
       }
       clock.dirty = true;
     }
@@ -336,10 +351,22 @@ function pauseOnViolation() {
   violationsSeen = n;
 }
 
-/** Goes to just before the event that revealed the first violation. */
+/** Goes to just before the event that revealed the first violation, and rings
+ * the nodes it names (until the next action). */
 function justBefore() {
-  const step = justBeforeViolation(store.pg);
-  if (step !== null) tryAct({ type: "seekStep", step });
+  const found = justBeforeViolation(store.pg);
+  if (found === null) return;
+  if (tryAct({ type: "seekStep", step: found.step })) {
+    store.culprits = new Set(found.nodes);
+    redraw();
+  }
+}
+
+/** Plays to `ms` and stops there ("Next phase"); with reduced motion, goes at once. */
+function playTo(ms) {
+  if (prefersStill()) return tryAct({ type: "seek", ms });
+  setPlaying(true);
+  store.clock.stopAt = ms;
 }
 
 function keep(list, x) {
@@ -347,10 +374,10 @@ function keep(list, x) {
   if (list.length > 1000) list.shift();
 }
 
-/** Runs `ms` of simulated time, in slices, within the frame budget. */
-function advance(ms, t0) {
+/** Runs `ms` of simulated time (never past `stopAt`, if set), in slices, within the frame budget. */
+function advance(ms, t0, stopAt = null) {
   const { pg } = store;
-  const target = pg.now() + ms;
+  const target = stopAt === null ? pg.now() + ms : Math.min(stopAt, pg.now() + ms);
   const slice = Math.max(0.001, ms / 4);
   while (pg.now() < target - 0.0005) {
     pg.runUntil(Math.min(target, pg.now() + slice));
@@ -405,6 +432,8 @@ function showSpeed(reached = null) {
 function setPlaying(on, draw = true) {
   store.playing = on;
   store.clock.last = null;
+  store.clock.stopAt = null; // "Next phase" sets it again after starting
+  if (on) store.culprits = null;
   resetReach();
   if (!on) showSpeed();
   const b = $("play");
@@ -434,7 +463,7 @@ function render() {
   const bad = renderChecker(view);
   const nodeId = selectedId("node");
   if (nodeId && !view.nodes.some((n) => n.id === nodeId)) store.selection = null;
-  cluster.render(view, packed, { selection: store.selection, bad, split: store.split });
+  cluster.render(view, packed, { selection: store.selection, bad, culprits: store.culprits, split: store.split });
   logs.render(view, bad, (id, length, sig) => pg.logSince(id, length, sig, MAX_LOG));
   kv.render(view);
   events.render(view);
@@ -451,6 +480,7 @@ function render() {
   timeline.render(pg);
   historyList.render(pg);
   clientHistory.render(pg);
+  phases.render(view.time);
   violationsSeen = Math.min(violationsSeen, view.violations.length);
   tour?.onFrame();
   const c = view.clients[0];
@@ -618,6 +648,7 @@ function wireControls() {
   installKeys({
     step,
     stepBack,
+    phaseStep,
     seekHome: () => tryAct({ type: "seek", ms: 0 }),
     seekEnd: () => tryAct({ type: "seek", ms: store.pg.position().frontierMs }),
     togglePlay: () => setPlaying(!store.playing),
@@ -649,9 +680,17 @@ function showHelp(on) {
 /** Pauses and processes the next event; returns the new time (ms). */
 function step() {
   setPlaying(false);
+  store.culprits = null;
   const t = store.pg.step();
   redraw();
   return t;
+}
+
+/** Shift+← / Shift+→: one phase back / forward in a phased preset, else 100 ms. */
+function phaseStep(dir) {
+  if (phases.has()) return phases.step(dir);
+  const { pg } = store;
+  tryAct({ type: "seek", ms: Math.max(0, pg.now() + 100 * dir) });
 }
 
 /** Pauses and goes back to just before the last event; returns the new time (ms). */

@@ -33,6 +33,8 @@ export const store = {
   split: null,
   /** Cut mode (touch screens): a tap on a link cuts it instead of showing it. */
   cutMode: false,
+  /** After "Go to just before": Set of the node ids the violation names (ringed until the next action). */
+  culprits: null,
   /** The animation loop (main.js). */
   clock: {
     /** rAF timestamp of the previous playing frame; null after a pause or a hidden tab. */
@@ -46,6 +48,8 @@ export const store = {
     drawMs: [],
     /** The speed reached over the last half second of play (null: not measured). */
     reached: null,
+    /** "Next phase": the clock stops at this time (ms), then clears it; null: runs on. */
+    stopAt: null,
   },
 };
 

@@ -31,6 +31,7 @@ export class TimelineBar {
     this.shown = -1; // markers drawn (redrawn when the count or the span changes)
     this.span = 0;
     this.dragging = false;
+    this.phases = { list: [], endMs: 0 }; // a phased preset's phases (phases.js)
     this.track.addEventListener("pointerdown", (e) => {
       if (e.target.dataset.ms) return; // a mark: its click handler jumps
       this.dragging = true;
@@ -54,13 +55,19 @@ export class TimelineBar {
     this.act({ type: "seek", ms: Math.round(f * this.span * 1000) / 1000 });
   }
 
+  /** A phased preset's phases, marked on the bar; the bar then spans the whole script. */
+  setPhases(phases) {
+    this.phases = phases;
+    this.shown = -1;
+  }
+
   render(pg) {
     const p = pg.position();
-    const span = Math.max(p.frontierMs, p.timeMs, 1);
+    const span = Math.max(p.frontierMs, p.timeMs, this.phases.endMs, 1);
     const pct = (ms) => `${((100 * ms) / span).toFixed(3)}%`;
     this.cursor.style.left = pct(p.timeMs);
     $("tl-done").style.width = pct(p.timeMs);
-    attr(this.track, "title", `${(p.timeMs / 1000).toFixed(3)} s of ${(span / 1000).toFixed(3)} s: drag to seek, click a mark to jump (← → step, Home End)`);
+    attr(this.track, "title", `${(p.timeMs / 1000).toFixed(3)} s of ${(span / 1000).toFixed(3)} s: drag to seek, click a mark to jump (← → step, Shift+← → a phase or 100 ms, Home End)`);
     const markers = pg.markers();
     if (markers.length !== this.shown || span !== this.span) {
       this.span = span;
@@ -73,6 +80,16 @@ export class TimelineBar {
 
   drawMarks(markers, pct) {
     this.marks.replaceChildren();
+    const px = this.track.clientWidth / this.span; // pixels per ms
+    this.phases.list.forEach((ph, i) => {
+      const el = html("span", { class: "tl-mark phase", title: `${(ph.ms / 1000).toFixed(3)} s: phase ${ph.name}: ${ph.caption}` }, this.marks);
+      el.dataset.ms = String(ph.ms);
+      el.dataset.kind = "phase";
+      el.style.left = pct(ph.ms);
+      // Its name when there is room for it before the next phase (else the title has it).
+      const room = ((this.phases.list[i + 1]?.ms ?? this.span) - ph.ms) * px;
+      if (room >= 7 * ph.name.length + 6) text(el, ph.name);
+    });
     for (const m of markers) {
       const title = MARK_TITLES[m.kind]?.(m) ?? m.kind;
       // Small marks, not buttons: the keys (← → Home End) are the keyboard's way.
@@ -99,8 +116,9 @@ export class TimelineBar {
   }
 }
 
-/** The step just before the event that revealed the first violation, if any. */
+/** The step just before the event that revealed the first violation, and the
+ * nodes it names: `{ step, nodes }`, or null without one. */
 export function justBeforeViolation(pg) {
   const v = pg.markers().find((m) => m.kind === "violation");
-  return v ? Math.max(0, v.step - 1) : null;
+  return v ? { step: Math.max(0, v.step - 1), nodes: v.violation.nodes } : null;
 }

@@ -67,9 +67,18 @@ mod exports {
         Ok(p.scenario.to_payload())
     }
 
-    /// The gallery: `[{ id, title, caption, durationMs }]`, in order.
+    /// The gallery: `[{ id, title, caption, durationMs, phases: [{ name,
+    /// startMs, caption }] }]`, in order. The phases are the page's to show;
+    /// they are not in the scenario (its link stays the same).
     #[wasm_bindgen]
     pub fn presets() -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Phase {
+            name: &'static str,
+            start_ms: f64,
+            caption: &'static str,
+        }
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct P {
@@ -77,14 +86,25 @@ mod exports {
             title: &'static str,
             caption: &'static str,
             duration_ms: f64,
+            phases: Vec<Phase>,
         }
+        let ms = |t: raft_playground::raft::Time| t as f64 / raft_playground::sim::MS as f64;
         let list: Vec<P> = presets::all()
             .into_iter()
             .map(|p| P {
                 id: p.id,
                 title: p.title,
                 caption: p.caption,
-                duration_ms: p.duration as f64 / raft_playground::sim::MS as f64,
+                duration_ms: ms(p.duration),
+                phases: p
+                    .phases
+                    .iter()
+                    .map(|ph| Phase {
+                        name: ph.name,
+                        start_ms: ms(ph.start),
+                        caption: ph.caption,
+                    })
+                    .collect(),
             })
             .collect();
         let json = serde_json::to_string(&list).map_err(|e| JsError::new(&e.to_string()))?;

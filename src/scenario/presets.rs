@@ -19,7 +19,41 @@ pub struct Preset {
     pub caption: &'static str,
     /// How long the story takes (virtual time); the tests run to here.
     pub duration: crate::raft::Time,
+    /// The story's phases in time order, the first at 0 (the page marks them
+    /// on the timeline and steps through them). Not part of the scenario or
+    /// its link: a preset's link is the same with or without them.
+    pub phases: Vec<Phase>,
     pub scenario: Scenario,
+}
+
+/// One phase of a preset's story: from `start` to the next phase's start (the
+/// last one to the preset's `duration`). `tests/preset_phases.rs` checks each
+/// caption's claims (who leads, which term, what is committed) against the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Phase {
+    /// A short label: "(a)" as in the paper's figures, or a word.
+    pub name: &'static str,
+    pub start: crate::raft::Time,
+    /// One or two sentences: what happens during this phase.
+    pub caption: &'static str,
+}
+
+impl Preset {
+    /// The index of the phase under way at `time` (the last one started).
+    pub fn phase_at(&self, time: crate::raft::Time) -> usize {
+        self.phases
+            .iter()
+            .rposition(|p| p.start <= time)
+            .unwrap_or(0)
+    }
+}
+
+fn phase(name: &'static str, start: crate::raft::Time, caption: &'static str) -> Phase {
+    Phase {
+        name,
+        start,
+        caption,
+    }
 }
 
 /// Every preset, in gallery order.
@@ -216,8 +250,42 @@ fn figure8(broken: bool) -> Preset {
         title,
         caption,
         duration: 3 * SECOND,
+        phases: figure8_phases(broken),
         scenario: s,
     }
+}
+
+fn figure8_phases(broken: bool) -> Vec<Phase> {
+    let c = if broken {
+        "S5 crashes and S1 restarts: its try for term 3 fails, term 4 wins (270 ms). The person re-sends x=1; S1 copies the term-2 entry to S3, so index 2 is on S1, S2 and S3, and with the broken rule S1 counts those replicas: it commits index 2 and acknowledges x=1 (320 ms)."
+    } else {
+        "S5 crashes and S1 restarts: its try for term 3 fails, term 4 wins (270 ms). The person re-sends x=1; S1 copies the term-2 entry to S3, so index 2 is on S1, S2 and S3, but a leader only counts replicas of its own term: index 2 stays uncommitted and nothing is acknowledged."
+    };
+    let d = if broken {
+        "S1 crashes; S5 restarts and wins term 5 (470 ms) with S3 and S4, then overwrites index 2 on S2 and S3 with its term-3 entry: the acknowledged x=1 is gone, and the checker says so."
+    } else {
+        "S1 crashes; S5 restarts and wins term 5 (470 ms) with S3 and S4, then overwrites index 2 on S2 and S3 with its term-3 entry: safe, since it was never committed."
+    };
+    let e = if broken {
+        "S1 restarts as a follower of S5 and loses its x=1 at index 2 too (1.05 s): every log agrees, without the write the person was told had succeeded."
+    } else {
+        "The person's write times out, is retried through S5 and commits at index 4 in term 5 (835 ms); S1 restarts at 1 s as a follower and S5 brings its log in line."
+    };
+    vec![
+        phase(
+            "(a)",
+            0,
+            "S1 led term 2 and copied the person's write x=1 (index 2) to S2 only; it crashes now.",
+        ),
+        phase(
+            "(b)",
+            100 * MS,
+            "S5 stands for term 3 and wins with S3 and S4 (120 ms); it appends its own entry at index 2, but its links are cut: it reaches no one.",
+        ),
+        phase("(c)", 200 * MS, c),
+        phase("(d)", 350 * MS, d),
+        phase("(e)", if broken { 1000 * MS } else { 775 * MS }, e),
+    ]
 }
 
 // ----- Figure 7 ------------------------------------------------------------------
@@ -287,11 +355,39 @@ fn figure7() -> Preset {
     let caption = "Raft paper, Figure 7. S1 holds the leader's log (terms 1 1 1 4 4 5 5 6 6 6); S2–S7 hold the follower logs (a)–(f): missing entries, extra uncommitted entries, entries from terms the leader never saw. S1 stands for term 8: (a), (b), (e) and (f) vote for it; (c) and (d) refuse, their logs being more up to date, but four of seven is enough. As leader, S1 appends its term-8 no-op and finds, for each follower, the last index where their logs agree (each rejection carries a conflict hint, so it takes one round trip per term, not per entry); the follower deletes everything after it and takes the leader's entries. Watch (d) lose its term-7 entries and (f) its terms 2 and 3: they were never committed. In the end every log equals the leader's.";
     let mut s = scenario(title, caption, config).at(100 * MS, Action::Timeout { node: 1 });
     s.view.selected = Some(7);
+    let phases = vec![
+        phase(
+            "logs",
+            0,
+            "S1 holds the leader's log; S2–S7 hold the follower logs (a)–(f) of the figure, everyone in term 7.",
+        ),
+        phase(
+            "election",
+            100 * MS,
+            "S1 stands for term 8: (a), (b), (e) and (f) vote for it, (c) and (d) refuse (their logs are more up to date); four of seven wins (120 ms) and S1 appends its term-8 no-op at index 11.",
+        ),
+        phase(
+            "(c) (d)",
+            130 * MS,
+            "These two agree with the leader up to index 10: they delete their extra uncommitted entries from index 11 on (a term-6 entry; two term-7 entries) and take the no-op.",
+        ),
+        phase(
+            "(a) (b)",
+            150 * MS,
+            "These two were only missing entries: the rejection's hint sends the leader back to their last index, and the next append fills them in.",
+        ),
+        phase(
+            "(e) (f)",
+            170 * MS,
+            "The last two conflict earlier: (e) loses its term-4 entries at 6–7 and (f) everything after index 3 (terms 2 and 3), never committed. Every log now equals the leader's, committed up to index 11.",
+        ),
+    ];
     Preset {
         id: FIGURE7,
         title,
         caption,
         duration: 2 * SECOND,
+        phases,
         scenario: s,
     }
 }
@@ -311,11 +407,25 @@ fn split_vote() -> Preset {
         .at(50 * MS, Action::Timeout { node: 1 })
         .at(50 * MS, Action::Timeout { node: 3 })
         .at(50 * MS, Action::Timeout { node: 5 });
+    let phases = vec![
+        phase("quiet", 0, "Five followers, no leader yet."),
+        phase(
+            "split",
+            50 * MS,
+            "S1, S3 and S5 time out at once and stand for term 1; S2 and S4 vote for the first request they get, and no candidate reaches three votes.",
+        ),
+        phase(
+            "term 2",
+            200 * MS,
+            "S5's fresh timeout ends first (206 ms): it stands for term 2 alone and wins (220 ms); S1 and S3 become its followers.",
+        ),
+    ];
     Preset {
         id: SPLIT_VOTE,
         title,
         caption,
         duration: 2 * SECOND,
+        phases,
         scenario: s,
     }
 }
@@ -336,11 +446,34 @@ fn stale_leader() -> Preset {
         )
         .at(700 * MS, put("y", "2", Some(1)))
         .at(2 * SECOND, Action::Heal);
+    let phases = vec![
+        phase(
+            "term 1",
+            0,
+            "S1 stands and wins term 1 (70 ms); the person's x=1 commits (344 ms).",
+        ),
+        phase(
+            "cut off",
+            500 * MS,
+            "S1 is cut off alone. S5 wins term 2 (699 ms) with the other three; S1 still believes it leads term 1 and takes y=2 (700 ms), which it cannot commit.",
+        ),
+        phase(
+            "retry",
+            1200 * MS,
+            "y=2 times out at S1 and is retried through S2 to S5, the leader of term 2: it commits (1.26 s).",
+        ),
+        phase(
+            "heal",
+            2 * SECOND,
+            "The network heals. The first message S1 sees carries term 2: it steps down (2.04 s) and its uncommitted y=2 at index 3 is replaced by S5's log (2.06 s).",
+        ),
+    ];
     Preset {
         id: STALE_LEADER,
         title,
         caption,
         duration: 3 * SECOND,
+        phases,
         scenario: s,
     }
 }
@@ -361,11 +494,29 @@ fn minority_cannot_commit() -> Preset {
         )
         .at(600 * MS, put("a", "1", Some(1)))
         .at(2500 * MS, Action::Heal);
+    let phases = vec![
+        phase(
+            "term 1",
+            0,
+            "S1 wins term 1 (72 ms); the person's x=1 commits (342 ms).",
+        ),
+        phase(
+            "split",
+            500 * MS,
+            "S1 and S2 are split from S3, S4 and S5. a=1, sent to S1 at 0.6 s, is appended on S1 and S2 but never committed: no answer. S4 wins term 3 (0.89 s) on the majority side.",
+        ),
+        phase(
+            "heal",
+            2500 * MS,
+            "The network heals: S1 and S2 learn term 3, their uncommitted a=1 is replaced, and the retried write commits through S4 (2.74 s), once.",
+        ),
+    ];
     Preset {
         id: MINORITY,
         title,
         caption,
         duration: 4 * SECOND,
+        phases,
         scenario: s,
     }
 }
@@ -380,11 +531,20 @@ fn redirect() -> Preset {
     let s = scenario(title, caption, lively(5, 2))
         .at(50 * MS, Action::Timeout { node: 1 })
         .at(400 * MS, put("x", "1", Some(3)));
+    let phases = vec![
+        phase("term 1", 0, "S1 stands and wins term 1 (70 ms)."),
+        phase(
+            "redirect",
+            400 * MS,
+            "The person sends x=1 to S3, a follower: S3 answers 'not the leader, try S1', the client re-sends it to S1 (426 ms), which commits it at index 2 and answers (464 ms).",
+        ),
+    ];
     Preset {
         id: REDIRECT,
         title,
         caption,
         duration: 1500 * MS,
+        phases,
         scenario: s,
     }
 }
@@ -393,7 +553,7 @@ pub const CRASH_RESTART: &str = "crash-restart";
 
 fn crash_restart() -> Preset {
     let title = "Crash and restart: term, vote and log survive";
-    let caption = "S1 leads term 1 and commits x=1 and y=2. At 0.7 s S1 crashes: its role, commit index and key-value store are volatile and gone, but its disk keeps its current term, its vote and its log. The others elect a leader of term 2 and commit z=3. At 2 s S1 restarts with exactly the term, vote and log it had — as a follower with commit index 0 and an empty store. The new leader's messages tell it about term 2 and z=3; it learns the commit point again and re-applies its log, ending with the same store as everyone.";
+    let caption = "S1 leads term 1 and commits x=1 and y=2. At 0.7 s S1 crashes: its role, commit index and key-value store are volatile and gone, but its disk keeps its current term, its vote and its log. The others elect a new leader: S2 and S3 split the vote of term 2 and S3 wins term 3. The person's z=3 goes to S1, the leader it knew, and gets no answer. At 2 s S1 restarts with exactly the term, vote and log it had — as a follower with commit index 0 and an empty store — while z=3, retried through S3, commits. S3's messages tell S1 about term 3 and z=3; it learns the commit point again and re-applies its log, ending with the same store as everyone.";
     let s = scenario(title, caption, lively(5, 6))
         .at(50 * MS, Action::Timeout { node: 1 })
         .at(300 * MS, put("x", "1", Some(1)))
@@ -403,11 +563,34 @@ fn crash_restart() -> Preset {
         .at(2 * SECOND, Action::Restart { node: 1 });
     let mut s = s;
     s.view.selected = Some(1);
+    let phases = vec![
+        phase(
+            "term 1",
+            0,
+            "S1 wins term 1 (69 ms) and commits x=1 (333 ms) and y=2 (443 ms).",
+        ),
+        phase(
+            "crash",
+            700 * MS,
+            "S1 crashes. S2 and S3 both stand for term 2 and split the vote; S3 stands again and wins term 3 (1.08 s).",
+        ),
+        phase(
+            "z=3",
+            1500 * MS,
+            "The person sends z=3 to S1, the leader it knew, which is down: no answer yet.",
+        ),
+        phase(
+            "restart",
+            2 * SECOND,
+            "S1 restarts with its term 1, vote and log, as a follower with commit index 0 and an empty store. z=3, retried through S3, commits in term 3 (2.05 s); S1 learns term 3 and the commit point and re-applies its log.",
+        ),
+    ];
     Preset {
         id: CRASH_RESTART,
         title,
         caption,
         duration: 3500 * MS,
+        phases,
         scenario: s,
     }
 }
@@ -434,11 +617,30 @@ fn state_machines() -> Preset {
         .at(2000 * MS, put("w", "4", None));
     let mut s = s;
     s.view.selected = Some(5);
+    let phases = vec![
+        phase("term 1", 0, "S1 stands and wins term 1 (71 ms)."),
+        phase(
+            "S5 down",
+            300 * MS,
+            "S5 crashes. x=1, y=2, delete x and z=3 commit on the other four (by 745 ms), each applying them to its own store.",
+        ),
+        phase(
+            "S5 back",
+            1500 * MS,
+            "S5 restarts with an empty store; it catches up on the log and re-applies it in order.",
+        ),
+        phase(
+            "w=4",
+            2 * SECOND,
+            "w=4 commits (2.04 s): all five stores hold y=2, z=3 and w=4.",
+        ),
+    ];
     Preset {
         id: STATE_MACHINES,
         title,
         caption,
         duration: 3 * SECOND,
+        phases,
         scenario: s,
     }
 }

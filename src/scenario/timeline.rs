@@ -11,9 +11,9 @@
 //!
 //! Seeking restores the nearest checkpoint at or before the target and replays
 //! forward (replay is deterministic). Checkpoints are taken as the run first
-//! reaches new ground (the *frontier*), at most a fixed number spread evenly
-//! over the run (see [`CheckpointPolicy`]); they are cheap because a clone of
-//! the world shares its logs and history with the run ([`crate::chunked`]).
+//! reaches new ground (the *frontier*), at most a fixed number spread over the
+//! run (see [`CheckpointPolicy`]); they are cheap because a clone of the world
+//! shares its logs and history with the run ([`crate::chunked`]).
 
 use crate::event::{Event, EventKind, Violation};
 use crate::raft::{NodeId, RoleKind, Term, Time};
@@ -31,13 +31,17 @@ pub struct Position {
     pub step: u64,
 }
 
-/// Where checkpoints are kept: at most `max` of them, spread evenly over the run.
+/// Where checkpoints are kept: at most `max` of them (plus the start), spread
+/// over the run.
 ///
-/// The frontier takes one checkpoint per *stride* of simulated time (the first
-/// step in each new stride); the stride starts at `spacing` and doubles whenever
-/// there would be more than `max`, dropping every other checkpoint. So a run of
-/// `T` keeps between `max / 2` and `max` checkpoints (plus the start) once `T >
-/// max · spacing`, at most `2 · T / max` apart: a seek replays at most that much.
+/// The frontier takes one checkpoint per `spacing` of simulated time (the first
+/// step in each new slot). Beyond `max`, one is dropped: the one whose two
+/// neighbours are closest (the oldest of equals; never the start or the
+/// newest), so the gaps stay as even as the run allows. A run of `T` then keeps
+/// all `max`, at most `2 · T / max` apart, and most gaps much shorter: a seek
+/// replays at most that much. (Earlier, the slot doubled and every other
+/// checkpoint went, leaving between `max / 2` and `max`; using the whole budget
+/// halves the typical replay for the same memory bound.)
 ///
 /// Memory: a checkpoint is a clone of the world whose logs, checker shadows and
 /// client history share their chunks with the present world (see
@@ -54,7 +58,7 @@ pub struct CheckpointPolicy {
 impl Default for CheckpointPolicy {
     fn default() -> Self {
         CheckpointPolicy {
-            spacing: SECOND / 2,
+            spacing: SECOND / 4,
             max: 512,
         }
     }
@@ -147,9 +151,6 @@ pub struct Timeline {
     /// Title, caption and config (its `actions` are unused: see `branches`).
     scenario: Scenario,
     policy: CheckpointPolicy,
-    /// How many slots of `policy.spacing` one checkpoint stands for (a power
-    /// of two; doubles as the run grows: see [`CheckpointPolicy`]).
-    stride: u64,
     world: World,
     cursor: Cursor,
     /// The furthest position reached on the current branch. Invariant: every
@@ -211,7 +212,6 @@ impl Timeline {
             }],
             scenario,
             policy,
-            stride: 1,
             world,
             cursor,
             frontier: Position::default(),
@@ -595,11 +595,11 @@ impl Timeline {
     }
 
     /// At the frontier, before a step at `next_time`: one checkpoint for each
-    /// new stride, then thinning to the policy's maximum.
+    /// new slot, then thinning to the policy's maximum.
     fn maybe_checkpoint(&mut self, next_time: Time) {
         let slot = next_time / self.policy.spacing.max(1);
         let last = self.checkpoints.last().map_or(0, |c| c.slot);
-        if slot / self.stride <= last / self.stride {
+        if slot <= last {
             return;
         }
         self.checkpoints.push(Checkpoint {
@@ -608,17 +608,19 @@ impl Timeline {
             world: self.world.clone(),
         });
         while self.checkpoints.len() > self.policy.max.max(2) + 1 {
-            self.stride *= 2;
-            // Keep the first checkpoint of each (doubled) stride.
-            let stride = self.stride;
-            let mut previous = None;
-            self.checkpoints.retain(|c| {
-                let bucket = c.slot / stride;
-                let keep = previous != Some(bucket);
-                previous = Some(bucket);
-                keep
-            });
+            self.drop_closest_checkpoint();
         }
+    }
+
+    /// Drops the checkpoint whose neighbours are closest in time (the oldest
+    /// of equals), never the start or the newest: the gap it leaves is the
+    /// shortest one possible, so the checkpoints stay evenly spread.
+    fn drop_closest_checkpoint(&mut self) {
+        let time = |i: usize| self.checkpoints[i].cursor.at.time;
+        let closest = (1..self.checkpoints.len() - 1)
+            .min_by_key(|&i| (time(i + 1) - time(i - 1), i))
+            .expect("at least three checkpoints");
+        self.checkpoints.remove(closest);
     }
 
     fn mark(&mut self, kind: MarkerKind) {

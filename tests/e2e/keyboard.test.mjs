@@ -135,3 +135,37 @@ screenTest("the gallery is browsed with the arrows and opened with Enter", async
   assert.equal(await page.locator("#scenario-title").textContent(), presets[2].title, "Enter opened it");
   await screenshot(page, `gallery-keys-${screen.name}`);
 });
+
+screenTest("Shift+← / Shift+→ step 100 ms, or a phase in a gallery scenario; Home / End", async (page) => {
+  await page.locator("#clock").click();
+  const t0 = await page.evaluate(() => raft.now());
+  await page.keyboard.press("Shift+ArrowLeft");
+  assert.equal(await page.evaluate(() => raft.now()), t0 - 100, "Shift+← goes back 100 ms");
+  await page.keyboard.press("Shift+ArrowRight");
+  await page.keyboard.press("Shift+ArrowRight");
+  assert.equal(await page.evaluate(() => raft.now()), t0 + 100, "Shift+→ forward 100 ms");
+  await page.keyboard.press("Home");
+  assert.equal(await page.evaluate(() => raft.now()), 0);
+  await page.keyboard.press("End");
+  assert.equal(await page.evaluate(() => raft.now()), t0 + 100, "End: the furthest point reached");
+
+  // A gallery scenario: one phase per press, its caption highlighted.
+  await page.evaluate(() => raft.load({ preset: "figure-8" }));
+  const p = (await page.evaluate(() => raft.presets())).find((x) => x.id === "figure-8");
+  await page.locator("#clock").click();
+  for (const ph of p.phases.slice(1)) {
+    await page.keyboard.press("Shift+ArrowRight");
+    assert.equal(await page.evaluate(() => raft.now()), ph.startMs, `Shift+→ to phase ${ph.name}`);
+  }
+  await page.keyboard.press("Shift+ArrowRight");
+  assert.equal(await page.evaluate(() => raft.now()), p.durationMs, "then to the end of the script");
+  await page.keyboard.press("Shift+ArrowLeft");
+  assert.equal(await page.evaluate(() => raft.now()), p.phases.at(-1).startMs, "Shift+← a phase back");
+  await page.keyboard.press("Home");
+  assert.equal(await page.evaluate(() => raft.now()), 0);
+  await page.keyboard.press("End");
+  assert.equal(await page.evaluate(() => raft.now()), p.durationMs);
+  // The help lists the keys.
+  await page.keyboard.press("?");
+  assert.match(await page.locator("#help").textContent(), /one phase back \/ forward/);
+});

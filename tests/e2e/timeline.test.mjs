@@ -124,7 +124,22 @@ screenTest("pause on violation; Go to just before rewinds to it", async (page) =
   });
   assert.equal(r.step, r.v.step - 1, "just before the event that revealed it");
   assert.equal(r.view, 0, "no violation yet");
-  // One step forward reveals it again.
+  // The nodes the violation names are ringed, and only them.
+  await settle(page);
+  const ringed = await page.$$eval("#cluster .node.culprit", (els) => els.map((e) => +e.dataset.pick.split(":")[1]));
+  assert.ok(r.v.violation.nodes.length > 0);
+  assert.deepEqual(ringed.sort(), [...r.v.violation.nodes].sort(), "the violation's nodes are ringed");
+  assert.equal(await page.locator("#cluster .node.culprit .culprit").first().isVisible(), true, "the ring shows");
+  // One step forward reveals it again, and the rings go.
   await page.evaluate(() => raft.step());
   assert.ok((await page.evaluate(() => raft.view().violations.length)) > 0);
+  await settle(page);
+  assert.equal(await page.locator("#cluster .node.culprit").count(), 0, "rings cleared by the next action");
+  // A seek clears them too.
+  await page.locator("#tl-before").click();
+  await settle(page);
+  assert.ok((await page.locator("#cluster .node.culprit").count()) > 0);
+  await page.evaluate(() => raft.seek(0));
+  await settle(page);
+  assert.equal(await page.locator("#cluster .node.culprit").count(), 0, "rings cleared by a seek");
 });
