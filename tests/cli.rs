@@ -262,6 +262,8 @@ fn production_faults_join_the_random_sweep_and_its_reproduce_command() {
     let o = cli(&["run", "--seed", "3", "--pauses"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("need --faults random or --faults swarm"));
+}
+
 /// `run LINK` without `--until` stops where the page opens the link (its view
 /// time), so it prints the hash of the page's own path there: the timeline
 /// that `Playground` keeps, opened at the view time. `--until` still overrides.
