@@ -39,6 +39,8 @@ use crate::raft::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
+mod snapshots;
+
 #[derive(Clone, Debug, Default)]
 struct NodeState {
     /// The shadow of the persisted log; `log[i - 1]` is index `i`.
@@ -175,6 +177,8 @@ pub struct Checker {
     per_property: [usize; Property::COUNT],
     suppressed: usize,
     violations: Vec<Violation>,
+    /// Log compaction: the reference state machine snapshots are judged against.
+    snapshots: snapshots::SnapshotWatch,
 }
 
 impl Checker {
@@ -252,6 +256,17 @@ impl Checker {
             EventKind::Apply { node, index, data } => {
                 self.on_apply(&mut out, t, *node, *index, data)
             }
+            EventKind::Snapshot {
+                node,
+                index,
+                term,
+                digest,
+            } => self.on_snapshot(&mut out, t, *node, *index, *term, *digest),
+            EventKind::SnapshotRestore {
+                node,
+                index,
+                digest,
+            } => self.on_snapshot_restore(&mut out, t, *node, *index, *digest),
             EventKind::ClientOk {
                 client, seq, index, ..
             } => {
@@ -940,6 +955,8 @@ fn node_of(kind: &EventKind) -> Option<NodeId> {
         | EventKind::LogTruncate { node, .. }
         | EventKind::Commit { node, .. }
         | EventKind::Apply { node, .. }
+        | EventKind::Snapshot { node, .. }
+        | EventKind::SnapshotRestore { node, .. }
         | EventKind::Crash { node }
         | EventKind::Restart { node }
         | EventKind::ForceTimeout { node } => Some(*node),

@@ -115,6 +115,13 @@ pub struct ProductionArgs {
     /// Swarm only: leadership transfers at times drawn from the seed.
     #[arg(long)]
     pub transfers: bool,
+    /// Swarm only: log compaction, with a snapshot threshold drawn from the seed.
+    #[arg(long)]
+    pub snapshots: bool,
+    /// Log compaction: a node snapshots its state machine every N applied
+    /// entries, and a leader sends InstallSnapshot to followers behind it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub snapshot_every: Option<u64>,
 }
 
 impl ProductionArgs {
@@ -125,6 +132,8 @@ impl ProductionArgs {
             pauses: self.pauses,
             drift: self.drift,
             transfers: self.transfers,
+            snapshots: self.snapshots,
+            snapshot_every: self.snapshot_every.unwrap_or(0),
         }
     }
 }

@@ -142,7 +142,7 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
     options.production = a.production.production();
     if !options.production.is_off() && !options.swarm {
         eprintln!(
-            "error: the production flags (--pre-vote, --check-quorum, --pauses, --drift, --transfers) need --swarm"
+            "error: the production flags (--pre-vote, --check-quorum, --pauses, --drift, --transfers, --snapshots, --snapshot-every) need --swarm"
         );
         return EXIT_USAGE;
     }

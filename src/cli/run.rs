@@ -157,8 +157,10 @@ impl RunOptions {
     /// Production faults are drawn by the swarm only.
     pub fn check_production(&self) -> Result<(), String> {
         let p = self.production;
-        if (p.pauses || p.drift || p.transfers) && self.faults != Faults::Swarm {
-            return Err("--pauses, --drift and --transfers need --faults swarm".into());
+        if (p.pauses || p.drift || p.transfers || p.snapshots) && self.faults != Faults::Swarm {
+            return Err(
+                "--pauses, --drift, --transfers and --snapshots need --faults swarm".into(),
+            );
         }
         Ok(())
     }
@@ -256,10 +258,14 @@ pub fn production_flags(p: Production) -> String {
         (p.pauses, " --pauses"),
         (p.drift, " --drift"),
         (p.transfers, " --transfers"),
+        (p.snapshots, " --snapshots"),
     ] {
         if on {
             s.push_str(flag);
         }
+    }
+    if p.snapshot_every > 0 {
+        let _ = write!(s, " --snapshot-every {}", p.snapshot_every);
     }
     s
 }
@@ -351,6 +357,8 @@ impl RunStats {
             EventKind::TransferStart { .. } => self.transfers += 1,
             EventKind::Pause { .. } => self.pauses += 1,
             EventKind::LogAppend { .. }
+            | EventKind::Snapshot { .. }
+            | EventKind::SnapshotRestore { .. }
             | EventKind::HardState { .. }
             | EventKind::TransferAbort { .. }
             | EventKind::Resume { .. }

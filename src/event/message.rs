@@ -82,11 +82,14 @@ pub enum MessageKind {
     PreVoteReply = 8,
     /// A transferring leader's "stand now" (§3.10).
     TimeoutNow = 9,
+    /// Log compaction: a leader's snapshot for a follower behind it, and the reply.
+    InstallSnapshot = 10,
+    InstallSnapshotReply = 11,
 }
 
 impl MessageKind {
     /// Every kind, in code order.
-    pub const ALL: [MessageKind; 10] = [
+    pub const ALL: [MessageKind; 12] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
@@ -97,6 +100,8 @@ impl MessageKind {
         MessageKind::PreVote,
         MessageKind::PreVoteReply,
         MessageKind::TimeoutNow,
+        MessageKind::InstallSnapshot,
+        MessageKind::InstallSnapshotReply,
     ];
 
     /// The name, as the view, the message texts and JavaScript spell it (the
@@ -113,6 +118,8 @@ impl MessageKind {
             MessageKind::PreVote => "PreVote",
             MessageKind::PreVoteReply => "PreVoteReply",
             MessageKind::TimeoutNow => "TimeoutNow",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 
@@ -131,6 +138,7 @@ impl MessageKind {
                 | MessageKind::ClientRequest
                 | MessageKind::PreVote
                 | MessageKind::TimeoutNow
+                | MessageKind::InstallSnapshot
         )
     }
 
@@ -147,6 +155,8 @@ impl MessageKind {
             MessageBody::PreVote { .. } => MessageKind::PreVote,
             MessageBody::PreVoteReply { .. } => MessageKind::PreVoteReply,
             MessageBody::TimeoutNow => MessageKind::TimeoutNow,
+            MessageBody::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
+            MessageBody::InstallSnapshotReply { .. } => MessageKind::InstallSnapshotReply,
         }
     }
 }
@@ -180,7 +190,9 @@ impl Payload {
                     MessageBody::RequestVoteReply { vote_granted }
                     | MessageBody::PreVoteReply { vote_granted } => Some(*vote_granted),
                     MessageBody::AppendEntriesReply { success, .. } => Some(*success),
-                    MessageBody::RequestVote { .. }
+                    MessageBody::InstallSnapshotReply { .. } => Some(true),
+                    MessageBody::InstallSnapshot { .. }
+                    | MessageBody::RequestVote { .. }
                     | MessageBody::AppendEntries { .. }
                     | MessageBody::PreVote { .. }
                     | MessageBody::TimeoutNow => None,
@@ -241,6 +253,10 @@ mod tests {
                 last_log_term: 0,
             },
             MessageBody::TimeoutNow,
+            MessageBody::InstallSnapshot {
+                snapshot: Default::default(),
+            },
+            MessageBody::InstallSnapshotReply { match_index: 0 },
             MessageBody::RequestVoteReply { vote_granted: true },
             MessageBody::AppendEntries {
                 prev_log_index: 0,

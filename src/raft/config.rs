@@ -26,6 +26,16 @@ pub struct Config {
     /// transfer. Off by default.
     #[serde(default, skip_serializing_if = "is_false")]
     pub check_quorum: bool,
+    /// Log compaction (ch. 5): a node snapshots its state machine and drops its
+    /// log prefix once this many applied entries follow its last snapshot; a
+    /// leader sends the snapshot to a follower that needs a dropped entry.
+    /// 0 = off (the default).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub snapshot_threshold: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn is_false(b: &bool) -> bool {
@@ -41,6 +51,7 @@ impl Default for Config {
             max_entries_per_append: 64,
             pre_vote: false,
             check_quorum: false,
+            snapshot_threshold: 0,
         }
     }
 }

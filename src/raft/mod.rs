@@ -12,6 +12,7 @@ pub mod message;
 pub mod node;
 pub mod ready;
 pub mod reject;
+pub mod snapshot;
 pub mod types;
 
 pub use bugs::{Bug, Bugs};
@@ -21,4 +22,5 @@ pub use message::{ConflictHint, Message, MessageBody};
 pub use node::{Node, PersistentState, Progress, ProposeError, Role, Transfer, Votes};
 pub use ready::{NodeEvent, PersistOp, Ready};
 pub use reject::{RaftMessageKind, RejectReason};
+pub use snapshot::Snapshot;
 pub use types::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};

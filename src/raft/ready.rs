@@ -2,6 +2,7 @@
 
 use super::message::Message;
 use super::reject::RejectReason;
+use super::snapshot::Snapshot;
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,10 @@ pub enum PersistOp {
     Truncate { from: LogIndex },
     /// Append `entry` at `index` (always the log's last index + 1).
     Append { index: LogIndex, entry: Entry },
+    /// Store `snapshot` and compact the log up to its last index (see
+    /// [`crate::raft::Log::compact`]): taken by the node itself, or installed
+    /// from its leader.
+    Snapshot { snapshot: Snapshot },
 }
 
 /// Something observable that is not a persistent change or a message.
@@ -64,6 +69,10 @@ pub struct Ready {
     pub messages: Vec<Message>,
     pub apply: Vec<(LogIndex, Entry)>,
     pub events: Vec<NodeEvent>,
+    /// Log compaction: reset the state machine to this snapshot's state, before
+    /// applying `apply` (which follows it). Set by an InstallSnapshot that
+    /// replaced the log, and by a restart from a snapshot.
+    pub restore: Option<Snapshot>,
 }
 
 impl Ready {
@@ -72,5 +81,6 @@ impl Ready {
             && self.messages.is_empty()
             && self.apply.is_empty()
             && self.events.is_empty()
+            && self.restore.is_none()
     }
 }

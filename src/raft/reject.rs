@@ -17,6 +17,8 @@ pub enum RaftMessageKind {
     PreVote,
     PreVoteReply,
     TimeoutNow,
+    InstallSnapshot,
+    InstallSnapshotReply,
 }
 
 impl RaftMessageKind {
@@ -29,6 +31,8 @@ impl RaftMessageKind {
             MessageBody::PreVote { .. } => RaftMessageKind::PreVote,
             MessageBody::PreVoteReply { .. } => RaftMessageKind::PreVoteReply,
             MessageBody::TimeoutNow => RaftMessageKind::TimeoutNow,
+            MessageBody::InstallSnapshot { .. } => RaftMessageKind::InstallSnapshot,
+            MessageBody::InstallSnapshotReply { .. } => RaftMessageKind::InstallSnapshotReply,
         }
     }
 
@@ -41,6 +45,8 @@ impl RaftMessageKind {
             RaftMessageKind::PreVote => "PreVote",
             RaftMessageKind::PreVoteReply => "PreVoteReply",
             RaftMessageKind::TimeoutNow => "TimeoutNow",
+            RaftMessageKind::InstallSnapshot => "InstallSnapshot",
+            RaftMessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 
@@ -52,6 +58,7 @@ impl RaftMessageKind {
                 | RaftMessageKind::AppendEntries
                 | RaftMessageKind::PreVote
                 | RaftMessageKind::TimeoutNow
+                | RaftMessageKind::InstallSnapshot
         )
     }
 }
@@ -154,6 +161,12 @@ pub enum RejectReason {
     /// A leadership transfer to `to` refused: only a leader can transfer, and
     /// not to itself (`role` is ours).
     CannotTransfer { to: NodeId, role: RoleKind },
+    /// An InstallSnapshot ignored: it covers only up to `index`, which we
+    /// have committed already (`commit_index`); answered with our commit index.
+    StaleSnapshot {
+        index: LogIndex,
+        commit_index: LogIndex,
+    },
 }
 
 impl RejectReason {
@@ -176,7 +189,8 @@ impl RejectReason {
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
             | RejectReason::HigherTermReplyIgnored { .. }
-            | RejectReason::CannotTransfer { .. } => false,
+            | RejectReason::CannotTransfer { .. }
+            | RejectReason::StaleSnapshot { .. } => false,
         }
     }
 
@@ -195,6 +209,7 @@ impl RejectReason {
             | RejectReason::TermMismatch { .. }
             | RejectReason::RivalLeader { .. } => Some(RaftMessageKind::AppendEntries),
             RejectReason::StaleRejection { .. } => Some(RaftMessageKind::AppendEntriesReply),
+            RejectReason::StaleSnapshot { .. } => Some(RaftMessageKind::InstallSnapshot),
             RejectReason::NotLeader { .. }
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
@@ -222,6 +237,7 @@ impl RejectReason {
             RejectReason::PreVoteLogNotUpToDate { .. } => "pre_vote_log_not_up_to_date",
             RejectReason::TransferInProgress { .. } => "transfer_in_progress",
             RejectReason::CannotTransfer { .. } => "cannot_transfer",
+            RejectReason::StaleSnapshot { .. } => "stale_snapshot",
         }
     }
 }

@@ -22,6 +22,11 @@ pub struct Production {
     pub drift: bool,
     /// Ask the leader to hand its leadership to a node now and then.
     pub transfers: bool,
+    /// Log compaction, swarm: a snapshot threshold drawn from the seed
+    /// ([`Production::snapshot_threshold`]) unless `snapshot_every` fixes one.
+    pub snapshots: bool,
+    /// Log compaction at this many applied entries (0 = not fixed).
+    pub snapshot_every: u64,
 }
 
 impl Production {
@@ -33,6 +38,8 @@ impl Production {
             pauses: true,
             drift: true,
             transfers: true,
+            snapshots: true,
+            snapshot_every: 0,
         }
     }
 
@@ -44,6 +51,25 @@ impl Production {
     pub fn apply(&self, raft: &mut RaftConfig) {
         raft.pre_vote |= self.pre_vote;
         raft.check_quorum |= self.check_quorum;
+        if self.snapshot_every > 0 {
+            raft.snapshot_threshold = self.snapshot_every;
+        }
+    }
+
+    /// The snapshot threshold a swarm seed runs with: `snapshot_every` if set;
+    /// with `snapshots`, one drawn from the seed's own stream
+    /// (`"swarm-snapshots"`), from a snapshot every 2 entries (followers get
+    /// InstallSnapshot all the time) to every 200; else 0 (off).
+    pub fn snapshot_threshold(&self, seed: u64) -> u64 {
+        if self.snapshot_every > 0 {
+            self.snapshot_every
+        } else if self.snapshots {
+            let mut rng = Rng::derive(seed, "swarm-snapshots", 0);
+            let thresholds = [2, 3, 5, 10, 20, 50, 200];
+            thresholds[rng.range(0, thresholds.len() as u64) as usize]
+        } else {
+            0
+        }
     }
 
     /// The production faults of `seed` in `[0, heal_at)`, then at `heal_at`
