@@ -29,6 +29,7 @@ fn plan(nodes: usize, bugs: Bugs, chaos: u64, calm: u64) -> SweepConfig {
         bugs,
         duration: chaos + calm,
         heal_phase: calm,
+        ..SweepConfig::default()
     }
 }
 

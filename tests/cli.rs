@@ -221,3 +221,45 @@ fn a_caught_bug_exits_1_and_its_reproduce_command_reports_violations() {
         stdout(&run)
     );
 }
+
+#[test]
+fn production_faults_join_the_random_sweep_and_its_reproduce_command() {
+    let flags = [
+        "--pre-vote",
+        "--check-quorum",
+        "--pauses",
+        "--drift",
+        "--transfers",
+    ];
+    let mut args = vec!["sweep", "--seeds", "1..12", "--duration", "8s"];
+    args.extend(flags);
+    let o = cli(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).lines().last(),
+        Some("swept 12 seeds, 0 violations")
+    );
+    // `run --faults random` takes the same flags and replays one seed of it;
+    // without a random schedule they are refused with a reason.
+    let mut run = vec![
+        "run",
+        "--seed",
+        "3",
+        "--duration",
+        "8s",
+        "--faults",
+        "random",
+    ];
+    run.extend(flags);
+    let o = cli(&run);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let pauses = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("production:"))
+        .unwrap_or_else(|| panic!("no production line in {out}"));
+    assert!(!pauses.contains(" 0 pauses"), "{pauses}");
+    let o = cli(&["run", "--seed", "3", "--pauses"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("need --faults random or --faults swarm"));
+}

@@ -49,6 +49,7 @@ fn golden_config(nodes: usize, seed: u64) -> SimConfig {
             max_entries_per_append: 64,
             pre_vote: false,
             check_quorum: false,
+            snapshot_threshold: 0,
         },
         network: NetworkConfig {
             latency_min: 5 * MS,
@@ -259,8 +260,8 @@ fn json_round_trips_and_is_validated_like_a_link() {
         Scenario::from_json(&bad),
         Err(ScenarioError::Invalid(_))
     ));
-    // Format 2 exists (production features); 3 is from the future.
-    let newer = json.replace("\"version\": 1", "\"version\": 3");
+    // Formats 2 and 3 exist (production features, named settings); 4 is from the future.
+    let newer = json.replace("\"version\": 1", "\"version\": 4");
     assert!(matches!(
         Scenario::from_json(&newer),
         Err(ScenarioError::UnsupportedVersion(_))
@@ -292,8 +293,8 @@ fn unknown_versions_and_non_links_are_clear_errors() {
     assert_eq!(err("https://raft.example/play/"), ScenarioError::NotALink);
     assert_eq!(err("#view=3"), ScenarioError::NotALink);
     assert_eq!(err("hello"), ScenarioError::NotALink);
-    let e = err("#s=3.AAAA");
-    assert_eq!(e, ScenarioError::UnsupportedVersion("3".into()));
+    let e = err("#s=4.AAAA");
+    assert_eq!(e, ScenarioError::UnsupportedVersion("4".into()));
     assert!(e.to_string().contains("newer"), "{e}");
     assert!(matches!(
         err("#s=0.AAAA"),

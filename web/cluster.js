@@ -354,7 +354,7 @@ export class Cluster {
       text(g.roleText, roleText);
       // The <title> is both the tooltip and the accessible name (no
       // aria-label: it would have to repeat every word drawn inside).
-      text(g.title, nodeSummary(n, role, stale, maxTerm, majority));
+      g.summary = nodeSummary(n, role, stale, maxTerm, majority);
       text(g.crownTitle, stale ? `Stale leader: term ${n.term}, but the cluster is at term ${maxTerm}` : `Leader of term ${n.term}`);
       g.votes.replaceChildren();
       if (role === "candidate") {
@@ -376,6 +376,27 @@ export class Cluster {
       frac = Math.max(0, Math.min(1, (n.electionDeadline - v.time) / v.timing.electionTimeoutMax));
     }
     attr(g.timer, "stroke-dasharray", `${(frac * this.geo.timerLen).toFixed(1)} 999`);
+    this.drawFaults(n, g);
+  }
+
+  /** The seed's faults on a node: a GC pause (a dashed amber ring and the
+   * messages waiting) and clock drift (its timers' rate), beside the node. */
+  drawFaults(n, g) {
+    const rate = n.clockRate && n.clockRate !== 1 ? n.clockRate : null;
+    const paused = !!n.paused && !n.crashed;
+    const sig = `${paused ? n.backlog : -1}|${rate}|${g.summary}`;
+    if (g.faultSig === sig) return;
+    g.faultSig = sig;
+    const parts = [];
+    if (paused) parts.push(`paused (${n.backlog})`);
+    if (rate) parts.push(`${rate}× clock`);
+    text(g.fault, parts.join(" · "));
+    attr(g.pauseRing, "visibility", paused ? "visible" : "hidden");
+    const words = [];
+    if (paused) words.push(`paused (GC stop-the-world): ${n.backlog} message${n.backlog === 1 ? "" : "s"} waiting, timers stopped`);
+    if (rate) words.push(`its clock runs at ${rate}× real time, so its timers fire ${rate > 1 ? "early" : "late"}`);
+    // The node's <title> is its accessible name: the faults join its summary.
+    text(g.title, words.length ? `${g.summary}; ${words.join("; ")}` : g.summary);
   }
 
   /**
@@ -572,6 +593,8 @@ function makeNode(parent, id, geo) {
   g.roleText = svg("text", { class: "role", y: geo.roleY }, g);
   g.votes = svg("g", { class: "votes" }, g);
   g.split = svg("text", { class: "split", x: -nr + 2, y: -nr + 9 }, g);
+  g.pauseRing = svg("circle", { r: nr + 5, class: "pause-ring", visibility: "hidden" }, g);
+  g.fault = svg("text", { class: "fault", x: nr * 0.62, y: -nr * 0.86 }, g);
   return g;
 }
 

@@ -22,6 +22,7 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   drop(messageId)  setNetwork({loss, duplicate, latencyMin, latencyMax})
   setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
   setFeature("pre-vote"|"check-quorum", on)  features()  transfer(to)
+  setSnapshotThreshold(n)     log compaction: a snapshot every n applied entries (0 = off)
   pauseNode(id)  resumeNode(id)  clockRate(id, rate)  nodeFaults()
   link()  load(link)  presets()  onAction(fn)  frameStats()`;
 
@@ -94,6 +95,11 @@ export function installConsoleApi(page) {
       page.syncNetwork();
     },
     features: () => pg().features(),
+    /** Log compaction: a snapshot every `n` applied entries (0 = off). */
+    setSnapshotThreshold(n) {
+      act({ type: "snapshotThreshold", every: n });
+      page.syncNetwork();
+    },
     /** The leader hands its leadership to node `to` (§3.10). */
     transfer: (to) => act({ type: "transfer", to }),
     /** GC stop-the-world of one node (raft.pause() pauses the play loop). */

@@ -4,6 +4,9 @@
 
 import { $, attr, fmtMs, html, klass, style, termColor, termInk, text } from "./dom.js";
 
+/** The clock rates the inspector offers (the console takes any from 0.25 to 4). */
+const CLOCK_RATES = [0.5, 0.75, 1, 1.5, 2, 3];
+
 const CELL = 26; // px per log index
 const WINDOW = 200; // newest indices shown (the view holds as many per node)
 
@@ -446,6 +449,11 @@ export class Inspector {
     this.btns.write = this.button("Write here");
     this.btns.gc = this.button("Pause");
     this.btns.transfer = this.button("Transfer here");
+    // Clock drift: the rate its timers run at (the seed's "clocks drift").
+    const clock = html("select", { class: "clock-rate", "aria-label": "Clock rate" }, this.actions);
+    clock.title = "Clock drift: its timers run at this rate × real time";
+    for (const r of CLOCK_RATES) html("option", { value: String(r) }, clock).textContent = `${r}× clock`;
+    this.btns.clock = clock;
   }
 
   wireNode(n) {
@@ -472,6 +480,12 @@ export class Inspector {
     b.transfer.disabled = n.crashed || n.role === "leader";
     b.transfer.onclick = () => this.h.act({ type: "transfer", to: n.id });
     b.transfer.title = "The leader hands its leadership to this node (TimeoutNow, §3.10)";
+    const rate = String(n.clockRate ?? 1);
+    // A rate set from the console may not be in the list: show it as it is.
+    if (![...b.clock.options].some((o) => o.value === rate)) html("option", { value: rate }, b.clock).textContent = `${rate}× clock`;
+    b.clock.value = rate;
+    b.clock.disabled = n.crashed;
+    b.clock.onchange = () => this.h.act({ type: "clockRate", node: n.id, rate: Number(b.clock.value) });
   }
 
   wireLink(l) {

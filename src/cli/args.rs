@@ -106,13 +106,16 @@ pub struct ProductionArgs {
     /// their leader ignore RequestVote (leader stickiness).
     #[arg(long)]
     pub check_quorum: bool,
-    /// Swarm only: pause nodes (GC stop-the-world) at times drawn from the seed.
+    /// Pause nodes (GC stop-the-world) at times drawn from the seed (sweeps and
+    /// `run --faults random|swarm`).
     #[arg(long)]
     pub pauses: bool,
-    /// Swarm only: clock drift, node clock rates 0.5×–2× drawn from the seed.
+    /// Clock drift: node clock rates 0.5×–2× drawn from the seed (sweeps and
+    /// `run --faults random|swarm`).
     #[arg(long)]
     pub drift: bool,
-    /// Swarm only: leadership transfers at times drawn from the seed.
+    /// Leadership transfers at times drawn from the seed (sweeps and
+    /// `run --faults random|swarm`).
     #[arg(long)]
     pub transfers: bool,
     /// Swarm only: log compaction, with a snapshot threshold drawn from the seed.
@@ -197,6 +200,9 @@ pub struct ShrinkArgs {
     /// Or a scenario link (quote it in the shell) to shrink instead of a seed.
     #[arg(value_name = "LINK")]
     pub link: Option<String>,
+    /// The production features the sweep that found the seed had on.
+    #[command(flatten)]
+    pub production: ProductionArgs,
 }
 
 /// `30s`, `500ms`, `2m`, `1500us` (also `µs`, `h`; a bare number is refused).

@@ -140,12 +140,6 @@ fn cmd_sweep(a: &SweepArgs) -> i32 {
     options.shard = a.shard;
     options.stop_at_first = a.stop_at_first;
     options.production = a.production.production();
-    if !options.production.is_off() && !options.swarm {
-        eprintln!(
-            "error: the production flags (--pre-vote, --check-quorum, --pauses, --drift, --transfers, --snapshots, --snapshot-every) need --swarm"
-        );
-        return EXIT_USAGE;
-    }
     if let Err(e) = options.sweep_config().sim_config(0).validate() {
         eprintln!("error: {e}");
         return EXIT_USAGE;

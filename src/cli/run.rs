@@ -121,7 +121,7 @@ impl RunOptions {
 
     /// The sweep that `--faults random` replays (the same as `sweep` builds).
     pub fn sweep_config(&self) -> SweepConfig {
-        sweep_config(self.nodes, self.bugs, self.duration)
+        sweep_config(self.nodes, self.bugs, self.duration, self.production)
     }
 
     /// The world config: the sweep's for `--faults random`, else the defaults;
@@ -154,12 +154,13 @@ impl RunOptions {
         SwarmPlan::draw_with(self.seed, self.bugs, self.duration, self.production)
     }
 
-    /// Production faults are drawn by the swarm only.
+    /// Production faults are drawn with a random fault schedule (random or swarm).
     pub fn check_production(&self) -> Result<(), String> {
         let p = self.production;
-        if (p.pauses || p.drift || p.transfers || p.snapshots) && self.faults != Faults::Swarm {
+        if (p.pauses || p.drift || p.transfers || p.snapshots) && self.faults == Faults::None {
             return Err(
-                "--pauses, --drift, --transfers and --snapshots need --faults swarm".into(),
+                "--pauses, --drift, --transfers and --snapshots need --faults random or --faults swarm"
+                    .into(),
             );
         }
         Ok(())
@@ -238,13 +239,19 @@ impl RunOptions {
     }
 }
 
-/// The sweep configuration for a cluster size, toggles and duration: the one
-/// place both `sweep` and `run --faults random` get it from.
-pub fn sweep_config(nodes: usize, bugs: Bugs, duration: Time) -> SweepConfig {
+/// The sweep configuration for a cluster size, toggles, duration and production
+/// features: the one place both `sweep` and `run --faults random` get it from.
+pub fn sweep_config(
+    nodes: usize,
+    bugs: Bugs,
+    duration: Time,
+    production: Production,
+) -> SweepConfig {
     SweepConfig {
         nodes,
         bugs,
         duration,
+        production,
         ..SweepConfig::default()
     }
 }

@@ -5,7 +5,7 @@ use crate::cli::args::{ShrinkArgs, format_duration};
 use crate::cli::{EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS};
 use crate::present::describe;
 use crate::raft::Bugs;
-use crate::scenario::shrink::{SeedKind, Shrunk, Size, seed_scenario, shrink};
+use crate::scenario::shrink::{SeedKind, Shrunk, Size, seed_scenario_with, shrink};
 use crate::scenario::{Scenario, default_until};
 use std::fmt::Write as _;
 
@@ -31,7 +31,7 @@ pub fn cmd_shrink(a: &ShrinkArgs) -> i32 {
             } else {
                 SeedKind::Random { nodes: a.nodes }
             };
-            match seed_scenario(seed, kind, bugs, a.duration) {
+            match seed_scenario_with(seed, kind, bugs, a.duration, a.production.production()) {
                 Ok(s) => (s, a.duration),
                 Err(e) => {
                     eprintln!("error: {e}");

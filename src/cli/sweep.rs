@@ -50,7 +50,7 @@ impl SweepOptions {
     }
 
     pub fn sweep_config(&self) -> SweepConfig {
-        sweep_config(self.nodes, self.bugs, self.duration)
+        sweep_config(self.nodes, self.bugs, self.duration, self.production)
     }
 
     /// The `run` command that replays `seed` exactly as this sweep ran it.

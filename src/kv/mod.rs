@@ -35,12 +35,48 @@ pub type OpResult = Option<String>;
 /// Serialisable: a snapshot (log compaction) carries the whole store, sessions
 /// included (without them a retried request would apply twice after an install).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "KvWire", from = "KvWire")]
 pub struct KvStore {
     data: BTreeMap<String, String>,
     /// Per client: the highest sequence number applied and its result.
     /// Invariant: clients issue one request at a time with increasing `seq`, so
     /// remembering the last one is enough to answer any retry.
     sessions: BTreeMap<ClientId, (u64, OpResult)>,
+}
+
+/// A [`KvStore`] as JSON (in a snapshot): the session table as a list of
+/// `[client, seq, result]`, since JSON object keys are strings and a trace
+/// line must read back into the very same value.
+#[derive(Serialize, Deserialize)]
+struct KvWire {
+    data: BTreeMap<String, String>,
+    sessions: Vec<(ClientId, u64, OpResult)>,
+}
+
+impl From<KvStore> for KvWire {
+    fn from(kv: KvStore) -> Self {
+        KvWire {
+            data: kv.data,
+            sessions: kv
+                .sessions
+                .into_iter()
+                .map(|(client, (seq, result))| (client, seq, result))
+                .collect(),
+        }
+    }
+}
+
+impl From<KvWire> for KvStore {
+    fn from(w: KvWire) -> Self {
+        KvStore {
+            data: w.data,
+            sessions: w
+                .sessions
+                .into_iter()
+                .map(|(client, seq, result)| (client, (seq, result)))
+                .collect(),
+        }
+    }
 }
 
 impl KvStore {

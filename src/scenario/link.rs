@@ -2,8 +2,9 @@
 //!
 //! Version 1 payload: `base64url(zlib(postcard(ScenarioV1)))`, no padding. zlib's
 //! Adler-32 checksum catches a link that was cut short or mistyped. Version 2
-//! is the same around `ScenarioV2` (the production features); a scenario that
-//! uses none of them is still written as version 1. See `docs/link-format.md`.
+//! is the same around `ScenarioV2` (the production features), version 3 around
+//! `ScenarioV3` (settings and actions by name); a scenario is written in the
+//! oldest version that holds it. See `docs/link-format.md`.
 
 use base64::Engine;
 use base64::alphabet;
@@ -11,10 +12,11 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::wire::ScenarioV1;
 use super::wire_v2::{ScenarioV2, needs_v2};
+use super::wire_v3::{ScenarioV3, needs_v3};
 use super::{Scenario, ScenarioError};
 
 /// The newest format this build writes (and every format up to it is read).
-pub const LINK_VERSION: u32 = 2;
+pub const LINK_VERSION: u32 = 3;
 /// Longest link text accepted (or produced), in bytes of text.
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// Most bytes a payload may decompress to (zip-bomb guard).
@@ -38,7 +40,9 @@ const LEVEL: u8 = 9;
 /// so the first load carries no compressor. Not validated: a live run over a
 /// link's limits still exports as JSON.
 pub fn to_payload(scenario: &Scenario) -> Vec<u8> {
-    let (version, body) = if needs_v2(scenario) {
+    let (version, body) = if needs_v3(scenario) {
+        (3, postcard::to_allocvec(&ScenarioV3::from(scenario)))
+    } else if needs_v2(scenario) {
         (2, postcard::to_allocvec(&ScenarioV2::from(scenario)))
     } else {
         (1, postcard::to_allocvec(&ScenarioV1::from(scenario)))
@@ -61,6 +65,7 @@ pub fn from_payload_unchecked(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
     match bytes.split_first() {
         Some((1, body)) => read_body::<ScenarioV1>(body),
         Some((2, body)) => read_body::<ScenarioV2>(body),
+        Some((3, body)) => read_body::<ScenarioV3>(body),
         Some((v, _)) => Err(ScenarioError::UnsupportedVersion(v.to_string())),
         None => Err(ScenarioError::Corrupt("empty scenario bytes".into())),
     }
@@ -144,6 +149,7 @@ pub fn decode(text: &str) -> Result<Scenario, ScenarioError> {
     let scenario = match version.trim_start_matches('0') {
         "1" => read_body::<ScenarioV1>(&inflate(data)?)?,
         "2" => read_body::<ScenarioV2>(&inflate(data)?)?,
+        "3" => read_body::<ScenarioV3>(&inflate(data)?)?,
         _ => return Err(ScenarioError::UnsupportedVersion(shorten(version))),
     };
     scenario.validate()?;

@@ -9,12 +9,14 @@
 //! (see [`World::apply`]): a live session captured with [`Scenario::capture`]
 //! replays to the same trace hash.
 
+pub mod compaction;
 pub mod link;
 pub mod presets;
 pub mod shrink;
 pub mod timeline;
 pub mod wire;
 pub mod wire_v2;
+pub mod wire_v3;
 
 use crate::raft::{NodeId, Time};
 use crate::sim::{Action, SECOND, SimConfig, TimedAction, TraceMode, World};
@@ -282,10 +284,18 @@ impl Scenario {
         link::from_payload_unchecked(bytes)
     }
 
-    /// The scenario as a JSON document (same fields as the link: format 1, or
-    /// format 2 when it uses a production feature).
+    /// The scenario as a JSON document (same fields as the link, in the oldest
+    /// format that holds it: 1, 2 for the production features, 3 for named ones).
     pub fn to_json(&self) -> String {
         let format = JSON_FORMAT.to_string();
+        if wire_v3::needs_v3(self) {
+            let file = JsonFileV3 {
+                format,
+                version: 3,
+                scenario: wire_v3::ScenarioV3::from(self),
+            };
+            return serde_json::to_string_pretty(&file).expect("scenarios always serialise");
+        }
         if wire_v2::needs_v2(self) {
             let file = JsonFileV2 {
                 format,
@@ -314,7 +324,14 @@ impl Scenario {
         let header: JsonHeader =
             serde_json::from_str(text).map_err(|e| ScenarioError::Json(e.to_string()))?;
         let json = |e: serde_json::Error| ScenarioError::Json(e.to_string());
-        if header.check()? == 2 {
+        let version = header.check()?;
+        if version == 3 {
+            let file: JsonFileV3 = serde_json::from_str(text).map_err(json)?;
+            let scenario = Scenario::try_from(file.scenario)?;
+            scenario.validate()?;
+            return Ok(scenario);
+        }
+        if version == 2 {
             let file: JsonFileV2 = serde_json::from_str(text).map_err(json)?;
             let scenario = Scenario::try_from(file.scenario)?;
             scenario.validate()?;
@@ -347,7 +364,7 @@ pub struct JsonHeader {
 }
 
 impl JsonHeader {
-    /// Checks the header; returns the version (1 or 2).
+    /// Checks the header; returns the version (1, 2 or 3).
     pub fn check(&self) -> Result<u64, ScenarioError> {
         if self.format.as_deref() != Some(JSON_FORMAT) {
             return Err(ScenarioError::Json(format!(
@@ -355,7 +372,7 @@ impl JsonHeader {
             )));
         }
         match &self.version {
-            Some(serde_json::Value::Number(n)) if matches!(n.as_u64(), Some(1 | 2)) => {
+            Some(serde_json::Value::Number(n)) if matches!(n.as_u64(), Some(1..=3)) => {
                 Ok(n.as_u64().unwrap_or(1))
             }
             Some(v) => Err(ScenarioError::UnsupportedVersion(v.to_string())),
@@ -383,6 +400,15 @@ pub struct JsonFileV2 {
     pub format: String,
     pub version: u32,
     pub scenario: wire_v2::ScenarioV2,
+}
+
+/// A scenario JSON file, format 3 (named settings and actions; see `wire_v3`).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonFileV3 {
+    pub format: String,
+    pub version: u32,
+    pub scenario: wire_v3::ScenarioV3,
 }
 
 /// The result of replaying a link natively (what `raft-playground run LINK` prints).

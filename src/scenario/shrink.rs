@@ -11,6 +11,7 @@
 use crate::check::{Property, Violation};
 use crate::raft::{NodeId, Time};
 use crate::scenario::{Scenario, ViewState};
+use crate::sim::Production;
 use crate::sim::{Action, TimedAction, TraceMode, World};
 
 /// How big a scenario is, the way shrinking counts it.
@@ -270,9 +271,21 @@ pub fn seed_scenario(
     bugs: crate::raft::Bugs,
     duration: Time,
 ) -> Result<Scenario, String> {
+    seed_scenario_with(seed, kind, bugs, duration, Production::default())
+}
+
+/// [`seed_scenario`] of a sweep run with production features (`--pre-vote`,
+/// `--pauses`, … as given to the sweep).
+pub fn seed_scenario_with(
+    seed: u64,
+    kind: SeedKind,
+    bugs: crate::raft::Bugs,
+    duration: Time,
+    production: Production,
+) -> Result<Scenario, String> {
     let world = match kind {
         SeedKind::Swarm => {
-            let plan = crate::sim::swarm::SwarmPlan::draw(seed, bugs, duration);
+            let plan = crate::sim::swarm::SwarmPlan::draw_with(seed, bugs, duration, production);
             crate::sim::swarm::run_plan(&plan, TraceMode::Off, 0, true)?.0
         }
         SeedKind::Random { nodes } => {
@@ -280,6 +293,7 @@ pub fn seed_scenario(
                 nodes,
                 bugs,
                 duration,
+                production,
                 ..Default::default()
             };
             let mut world = crate::sim::sweep::prepare_seed(&config, seed, TraceMode::Off, 0)?;

@@ -252,7 +252,8 @@ pub(super) fn action_v1(a: &Action) -> Option<ActionV1> {
         | Action::Transfer { .. }
         | Action::Pause { .. }
         | Action::Resume { .. }
-        | Action::SetClockRate { .. } => return None,
+        | Action::SetClockRate { .. }
+        | Action::SetSnapshotThreshold { .. } => return None,
     })
 }
 

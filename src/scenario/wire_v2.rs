@@ -86,18 +86,20 @@ impl From<&Scenario> for ScenarioV2 {
                 .iter()
                 .map(|a| TimedActionV2 {
                     time: a.time,
-                    action: action_v2(&a.action),
+                    action: action_v2(&a.action)
+                        .expect("format 3 holds the actions format 2 cannot"),
                 })
                 .collect(),
         }
     }
 }
 
-fn action_v2(a: &Action) -> ActionV2 {
+/// `a` in format 2, or `None` when only format 3 holds it.
+pub(super) fn action_v2(a: &Action) -> Option<ActionV2> {
     if let Some(old) = action_v1(a) {
-        return ActionV2::V1(old);
+        return Some(ActionV2::V1(old));
     }
-    match a {
+    Some(match a {
         Action::SetFeature { feature, on } => ActionV2::SetFeature {
             feature: feature.name().to_string(),
             on: *on,
@@ -109,8 +111,8 @@ fn action_v2(a: &Action) -> ActionV2 {
             node: *node,
             permille: *permille,
         },
-        _ => unreachable!("format 1 holds every other action"),
-    }
+        _ => return None,
+    })
 }
 
 impl TryFrom<ScenarioV2> for Scenario {
@@ -144,7 +146,7 @@ impl TryFrom<ScenarioV2> for Scenario {
 }
 
 /// Fails only on a name (toggle, feature) that does not exist.
-fn action_live_v2(a: ActionV2) -> Result<Action, String> {
+pub(super) fn action_live_v2(a: ActionV2) -> Result<Action, String> {
     Ok(match a {
         ActionV2::V1(old) => action_live(old)?,
         ActionV2::SetFeature { feature, on } => Action::SetFeature {

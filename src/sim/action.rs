@@ -73,6 +73,10 @@ pub enum Action {
         node: NodeId,
         permille: u64,
     },
+    /// Log compaction: nodes snapshot every `every` applied entries (0 = off).
+    SetSnapshotThreshold {
+        every: u64,
+    },
 }
 
 /// The production features that are switches (each off by default).
@@ -166,7 +170,8 @@ impl Action {
             Action::Heal
             | Action::DropMessage { .. }
             | Action::SetBug { .. }
-            | Action::SetFeature { .. } => Ok(()),
+            | Action::SetFeature { .. }
+            | Action::SetSnapshotThreshold { .. } => Ok(()),
             Action::Crash { node: id }
             | Action::Restart { node: id }
             | Action::Timeout { node: id }

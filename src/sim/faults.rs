@@ -5,6 +5,7 @@ use crate::raft::{NodeId, Time};
 use crate::rng::Rng;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::config::{MS, NetworkConfig};
+use crate::sim::production::Production;
 
 /// How a random schedule is shaped.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +17,9 @@ pub struct FaultPlan {
     pub mean_gap: Time,
     /// The network the heal phase restores.
     pub calm_network: NetworkConfig,
+    /// Production faults (pauses, drift, transfers) drawn on top, from their
+    /// own stream: off, the schedule is exactly the one drawn before they existed.
+    pub production: Production,
 }
 
 /// Draws a fault schedule from `seed`. The generator tracks which nodes it has
@@ -90,6 +94,14 @@ pub fn random_schedule(seed: u64, plan: &FaultPlan) -> Vec<TimedAction> {
             network: plan.calm_network.clone(),
         },
     });
+    if !plan.production.is_off() {
+        // Stable: at equal times the random faults come first, as drawn.
+        actions.extend(
+            plan.production
+                .draw_schedule(seed, plan.nodes, plan.heal_at),
+        );
+        actions.sort_by_key(|a| a.time);
+    }
     actions
 }
 

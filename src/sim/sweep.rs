@@ -6,6 +6,7 @@ use crate::check::{Property, Violation};
 use crate::raft::{Bugs, Time};
 use crate::sim::config::{ClientConfig, MS, SECOND, SimConfig, TraceMode};
 use crate::sim::faults::{FaultPlan, random_schedule};
+use crate::sim::production::Production;
 use crate::sim::world::World;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +17,10 @@ pub struct SweepConfig {
     pub duration: Time,
     /// How long before the end the final heal happens; liveness must hold by the end.
     pub heal_phase: Time,
+    /// Production switches on, and production faults (pauses, drift, transfers)
+    /// added to the random schedule from their own random stream: with every
+    /// one off, a seed's run is exactly what it was before they existed.
+    pub production: Production,
 }
 
 impl Default for SweepConfig {
@@ -25,6 +30,7 @@ impl Default for SweepConfig {
             bugs: Bugs::none(),
             duration: 10 * SECOND,
             heal_phase: 4 * SECOND,
+            production: Production::default(),
         }
     }
 }
@@ -32,7 +38,7 @@ impl Default for SweepConfig {
 impl SweepConfig {
     /// The world config a sweep seed runs with.
     pub fn sim_config(&self, seed: u64) -> SimConfig {
-        SimConfig {
+        let mut sim = SimConfig {
             nodes: self.nodes,
             seed,
             bugs: self.bugs,
@@ -43,7 +49,10 @@ impl SweepConfig {
                 key_space: 4,
             },
             ..SimConfig::default()
-        }
+        };
+        self.production.apply(&mut sim.raft);
+        sim.raft.snapshot_threshold = self.production.snapshot_threshold(seed);
+        sim
     }
 
     pub fn fault_plan(&self) -> FaultPlan {
@@ -52,6 +61,7 @@ impl SweepConfig {
             heal_at: self.duration.saturating_sub(self.heal_phase),
             mean_gap: 400 * MS,
             calm_network: SimConfig::default().network,
+            production: self.production,
         }
     }
 }

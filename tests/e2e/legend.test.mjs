@@ -180,3 +180,58 @@ screenTest("partition labels count running nodes and never sit on a node", async
     assert.deepEqual(await overlaps(), [], `labels on nodes with ${nodes} nodes, groups ${JSON.stringify(groups)}`);
   }
 });
+
+screenTest("the seed's faults are drawn on the node: a pause with its backlog, a drifting clock, set from the inspector", async (page, screen) => {
+  await page.evaluate(() => {
+    raft.reset({ nodes: 5, seed: 3 });
+    raft.runFor(1000);
+    raft.pauseNode(2);
+    raft.runFor(300);
+  });
+  await settle(page);
+  // Clock drift from the inspector's select, through the page's one act() path.
+  await page.locator('#cluster .node[data-pick="node:4"]').click();
+  const select = page.locator("select.clock-rate");
+  await select.selectOption("2");
+  await settle(page);
+  const faults = await page.evaluate(() => raft.nodeFaults());
+  assert.equal(faults.find((f) => f.node === 4).clockRate, 2, "the select set S4's clock rate");
+  const paused = faults.find((f) => f.node === 2);
+  assert.ok(paused.paused && paused.backlog > 0, `S2 paused with messages waiting: ${JSON.stringify(paused)}`);
+
+  const drawn = (id) =>
+    page.evaluate((id) => {
+      const g = document.querySelector(`#cluster .node[data-pick="node:${id}"]`);
+      return {
+        fault: g.querySelector("text.fault").textContent,
+        ring: g.querySelector(".pause-ring").getAttribute("visibility"),
+        title: [...g.children].find((c) => c.tagName === "title").textContent,
+      };
+    }, id);
+  const s2 = await drawn(2);
+  assert.equal(s2.fault, `paused (${paused.backlog})`, "S2 shows its backlog");
+  assert.equal(s2.ring, "visible", "S2 has the pause ring");
+  assert.match(s2.title, /paused \(GC stop-the-world\): \d+ messages? waiting/, s2.title);
+  const s4 = await drawn(4);
+  assert.equal(s4.fault, "2× clock");
+  assert.equal(s4.ring, "hidden");
+  assert.match(s4.title, /clock runs at 2× real time/, s4.title);
+  const s1 = await drawn(1);
+  assert.equal(s1.fault, "", "an undisturbed node shows nothing");
+  await screenshot(page, `faults-${screen.name}`, { fullPage: false });
+
+  // Resume and a true clock clear the marks.
+  await page.evaluate(() => {
+    raft.resumeNode(2);
+    raft.clockRate(4, 1);
+    raft.runFor(50);
+  });
+  await settle(page);
+  assert.equal((await drawn(2)).fault, "");
+  assert.equal((await drawn(2)).ring, "hidden");
+  assert.equal((await drawn(4)).fault, "");
+
+  await page.locator("#legend > summary").click();
+  const words = await page.locator("#legend .legend-body").textContent();
+  for (const w of ["paused", "messages waiting", "clock drift"]) assert.ok(words.includes(w), `the legend explains "${w}"`);
+});
