@@ -22,6 +22,10 @@ pub struct Chunked<T> {
     /// Every chunk but the last holds exactly [`CHUNK`] items; the last holds
     /// `1..=CHUNK`. There is never an empty chunk.
     chunks: Vec<Arc<Vec<T>>>,
+    /// Items at the front of the first chunk that were dropped
+    /// ([`Chunked::drop_front`]): item `i` sits at position `head + i`.
+    /// Invariant: `head < CHUNK`, and 0 when there are no chunks.
+    head: usize,
     len: usize,
 }
 
@@ -29,6 +33,7 @@ impl<T> Default for Chunked<T> {
     fn default() -> Self {
         Chunked {
             chunks: Vec::new(),
+            head: 0,
             len: 0,
         }
     }
@@ -52,7 +57,8 @@ impl<T> Chunked<T> {
         if i >= self.len {
             return None;
         }
-        Some(&self.chunks[i / CHUNK][i % CHUNK])
+        let at = self.head + i;
+        Some(&self.chunks[at / CHUNK][at % CHUNK])
     }
 
     pub fn last(&self) -> Option<&T> {
@@ -71,7 +77,8 @@ impl<T> Chunked<T> {
         end: usize,
     ) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator + Clone {
         let end = end.min(self.len);
-        (start.min(end)..end).map(move |i| &self.chunks[i / CHUNK][i % CHUNK])
+        let head = self.head;
+        (start.min(end)..end).map(move |i| &self.chunks[(head + i) / CHUNK][(head + i) % CHUNK])
     }
 
     /// The first index whose item fails `pred`, given that `pred` holds on a
@@ -80,7 +87,7 @@ impl<T> Chunked<T> {
         let (mut lo, mut hi) = (0, self.len);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if pred(&self.chunks[mid / CHUNK][mid % CHUNK]) {
+            if pred(&self[mid]) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -92,7 +99,7 @@ impl<T> Chunked<T> {
 
 impl<T: Clone> Chunked<T> {
     pub fn push(&mut self, item: T) {
-        if self.len.is_multiple_of(CHUNK) {
+        if (self.head + self.len).is_multiple_of(CHUNK) {
             let mut chunk = Vec::with_capacity(CHUNK);
             chunk.push(item);
             self.chunks.push(Arc::new(chunk));
@@ -108,7 +115,8 @@ impl<T: Clone> Chunked<T> {
         if i >= self.len {
             return None;
         }
-        Some(&mut Arc::make_mut(&mut self.chunks[i / CHUNK])[i % CHUNK])
+        let at = self.head + i;
+        Some(&mut Arc::make_mut(&mut self.chunks[at / CHUNK])[at % CHUNK])
     }
 
     /// Keeps the first `len` items.
@@ -116,15 +124,35 @@ impl<T: Clone> Chunked<T> {
         if len >= self.len {
             return;
         }
-        let chunks = len.div_ceil(CHUNK);
+        if len == 0 {
+            *self = Chunked::new();
+            return;
+        }
+        let physical = self.head + len;
+        let chunks = physical.div_ceil(CHUNK);
         self.chunks.truncate(chunks);
         if let Some(tail) = self.chunks.last_mut() {
-            let keep = len - (chunks - 1) * CHUNK;
+            let keep = physical - (chunks - 1) * CHUNK;
             if tail.len() > keep {
                 Arc::make_mut(tail).truncate(keep);
             }
         }
         self.len = len;
+    }
+
+    /// Removes the first `n` items (all of them if fewer). Whole chunks are
+    /// released; a partly dropped first chunk stays shared and only its
+    /// dropped items are skipped, so this costs O(len / CHUNK) at most and
+    /// copies no item (log compaction).
+    pub fn drop_front(&mut self, n: usize) {
+        if n >= self.len {
+            *self = Chunked::new();
+            return;
+        }
+        let at = self.head + n;
+        self.chunks.drain(..at / CHUNK);
+        self.head = at % CHUNK;
+        self.len -= n;
     }
 
     pub fn to_vec(&self) -> Vec<T> {
@@ -154,7 +182,8 @@ impl<T> std::ops::Index<usize> for Chunked<T> {
     /// The item at 0-based `i`; panics past the end, as a slice does.
     fn index(&self, i: usize) -> &T {
         assert!(i < self.len, "index {i} past the end ({})", self.len);
-        &self.chunks[i / CHUNK][i % CHUNK]
+        let at = self.head + i;
+        &self.chunks[at / CHUNK][at % CHUNK]
     }
 }
 
@@ -229,6 +258,46 @@ mod tests {
         assert_eq!(a.get(3), Some(&7));
         // Only the written chunk was copied.
         assert!(Arc::ptr_eq(&a.chunks[1], &b.chunks[1]));
+    }
+
+    #[test]
+    fn drop_front_behaves_as_a_vector_and_shares_the_rest() {
+        for drop in [
+            0,
+            1,
+            5,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 3,
+            3 * CHUNK,
+            3 * CHUNK + 7,
+            500,
+        ] {
+            let mut c: Chunked<usize> = (0..3 * CHUNK + 7).collect();
+            let mut v: Vec<usize> = (0..3 * CHUNK + 7).collect();
+            let before = c.clone();
+            c.drop_front(drop);
+            v.drain(..drop.min(v.len()));
+            assert_eq!(c.to_vec(), v, "after dropping {drop}");
+            assert_eq!(before.len(), 3 * CHUNK + 7, "a clone keeps everything");
+            for step in 0..(2 * CHUNK + 1) {
+                c.push(1000 + step);
+                v.push(1000 + step);
+            }
+            assert_eq!(c.to_vec(), v);
+            assert_eq!(c.get(3), v.get(3));
+            *c.get_mut(2).unwrap() = 7;
+            v[2] = 7;
+            for len in [v.len() - 1, CHUNK + 1, 3, 0] {
+                c.truncate(len);
+                v.truncate(len);
+                assert_eq!(c.to_vec(), v);
+                c.push(9);
+                v.push(9);
+                assert_eq!(c.to_vec(), v);
+                assert_eq!(c.partition_point(|&x| x < 9), v.partition_point(|&x| x < 9));
+            }
+        }
     }
 
     #[test]

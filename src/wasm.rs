@@ -407,12 +407,27 @@ impl Playground {
             pre_vote: bool,
             check_quorum: bool,
             read_mode: &'static str,
+            snapshot_threshold: u64,
         }
         let raft = &self.world().config().raft;
         to_js(&Features {
             pre_vote: raft.pre_vote,
             check_quorum: raft.check_quorum,
             read_mode: raft.read_mode.name(),
+            snapshot_threshold: raft.snapshot_threshold,
+        })
+    }
+
+    /// Log compaction: nodes snapshot every `every` applied entries (0 = off).
+    #[wasm_bindgen(js_name = setSnapshotThreshold)]
+    pub fn set_snapshot_threshold(&mut self, every: f64) -> Result<(), JsError> {
+        if !(every.is_finite() && every >= 0.0 && every.fract() == 0.0 && every <= 1e6) {
+            return Err(err(format!(
+                "a snapshot threshold is a whole number of entries from 0 (off) to 1000000 (got {every})"
+            )));
+        }
+        self.act(Action::SetSnapshotThreshold {
+            every: every as u64,
         })
     }
 

@@ -53,6 +53,7 @@ fn golden_config(nodes: usize, seed: u64) -> SimConfig {
             check_quorum: false,
             read_mode: ReadMode::Log,
             clock_drift_bound: 1100,
+            snapshot_threshold: 0,
         },
         network: NetworkConfig {
             latency_min: 5 * MS,

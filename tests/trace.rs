@@ -261,6 +261,15 @@ fn every_line_is_documented_json_and_every_documented_kind_occurs() {
     seen.extend(check_lines(&production_trace(), &docs));
     seen.extend(check_lines(&reads_trace(), &docs));
     seen.extend(check_lines(&membership_trace(), &docs));
+    // Log compaction (snapshot, snapshot_restore, InstallSnapshot on the wire).
+    let compaction = SweepConfig {
+        production: raft_playground::sim::Production {
+            snapshot_every: 3,
+            ..Default::default()
+        },
+        ..SweepConfig::default()
+    };
+    seen.extend(check_lines(&sweep_trace(3, &compaction), &docs));
     let reasons = documented_reasons();
     assert!(
         reasons.len() >= 12,

@@ -23,6 +23,8 @@ const FAMILY = {
   ReadHeartbeatReply: "Heartbeat",
   ClientRequest: "ClientRequest",
   ClientReply: "ClientRequest",
+  InstallSnapshot: "InstallSnapshot",
+  InstallSnapshotReply: "InstallSnapshot",
 };
 const MAX_BURSTS = 40;
 const LONG_PRESS_MS = 550;

@@ -24,6 +24,7 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
   setFeature("pre-vote"|"check-quorum", on)  features()  transfer(to)
   setReadMode("log"|"read-index"|"lease")   reads off the log (§6.4)
+  setSnapshotThreshold(n)     log compaction: a snapshot every n applied entries (0 = off)
   pauseNode(id)  resumeNode(id)  clockRate(id, rate)  nodeFaults()
   addServer(id)  removeServer(id)   membership change, one server at a time
   link()  load(link)  presets()  onAction(fn)  frameStats()
@@ -113,6 +114,10 @@ export function installConsoleApi(page) {
     /** Reads through the log (default), by ReadIndex, or by lease: setReadMode("lease"). */
     setReadMode(mode) {
       act({ type: "readMode", mode });
+    },
+    /** Log compaction: a snapshot every `n` applied entries (0 = off). */
+    setSnapshotThreshold(n) {
+      act({ type: "snapshotThreshold", every: n });
       page.syncNetwork();
     },
     /** The leader hands its leadership to node `to` (§3.10). */

@@ -79,6 +79,7 @@ const ACTIONS = {
   // Production features (issue 11): switches, leadership transfer, GC pauses, clock drift.
   feature: (a) => store.pg.setFeature(typed(a, "name", "string"), typed(a, "on", "boolean")),
   readMode: (a) => store.pg.setReadMode(typed(a, "mode", "string")),
+  snapshotThreshold: (a) => store.pg.setSnapshotThreshold(typed(a, "every", "number")),
   transfer: (a) => store.pg.transfer(typed(a, "to", "number")),
   pauseNode: (a) => store.pg.pauseNode(typed(a, "node", "number")),
   resumeNode: (a) => store.pg.resumeNode(typed(a, "node", "number")),
@@ -564,6 +565,8 @@ function syncNetwork() {
   $("f-pre-vote").checked = f.preVote;
   $("f-check-quorum").checked = f.checkQuorum;
   $("f-read-mode").value = f.readMode;
+  $("f-snapshots").checked = f.snapshotThreshold > 0;
+  if (f.snapshotThreshold > 0) $("f-snapshot-every").value = String(f.snapshotThreshold);
   const n = store.pg.frameView(0, false).network;
   $("n-loss").value = String(+(n.loss * 100).toFixed(2));
   $("n-dup").value = String(+(n.duplicate * 100).toFixed(2));
@@ -611,6 +614,16 @@ function wireControls() {
     };
   $("f-read-mode").onchange = (e) => {
     if (!tryAct({ type: "readMode", mode: e.target.value })) syncNetwork();
+  };
+  // Log compaction: the checkbox switches it, the number is the threshold.
+  const setCompaction = () => {
+    const every = $("f-snapshots").checked ? Math.max(1, Math.round(+$("f-snapshot-every").value || 1)) : 0;
+    tryAct({ type: "snapshotThreshold", every });
+    syncNetwork();
+  };
+  $("f-snapshots").onchange = setCompaction;
+  $("f-snapshot-every").onchange = () => {
+    if ($("f-snapshots").checked) setCompaction();
   };
   $("heal").onclick = () => tryAct({ type: "heal" });
   $("isolate").onclick = () => {

@@ -36,6 +36,9 @@ export class LogMatrix {
       row.commit = 0;
       row.match = html("span", { class: "mark match", title: "matchIndex" }, row.track);
       row.next = html("span", { class: "mark next", title: "nextIndex" }, row.track);
+      // Log compaction: one band over the indexes a snapshot replaced.
+      row.snap = html("span", { class: "snapband", hidden: "" }, row.track);
+      row.compacted = 0;
       this.rows.push(row);
     }
     this.base = 1;
@@ -98,6 +101,7 @@ export class LogMatrix {
         row.logSig = d.logSig;
         row.logLength = d.logLength;
       }
+      this.drawCompacted(row, n.compacted || 0, base, end, slid);
       if (row.commit !== n.commitIndex) {
         lo = Math.min(lo, Math.min(row.commit, n.commitIndex) + 1);
         row.commit = n.commitIndex;
@@ -127,16 +131,36 @@ export class LogMatrix {
         }
       }
       if (lo === 0) {
-        // Entries gone (truncated) or slid out of the window.
+        // Entries gone (truncated, compacted) or slid out of the window.
         const last = log.length ? log[log.length - 1].index : 0;
+        const first = Math.max(base, (n.compacted || 0) + 1);
         for (const [i, c] of row.cells)
-          if (i < base || i > last) {
+          if (i < first || i > last) {
             c.remove();
             row.cells.delete(i);
           }
       }
     }
     if (moved && this.stick) this.root.scrollLeft = 1e9;
+  }
+
+  /**
+   * The compacted prefix (log compaction): a grey band from the window's first
+   * index to the snapshot's last, labelled "snapshot ≤ N". Hidden without one.
+   */
+  drawCompacted(row, compacted, base, end, slid) {
+    if (row.compacted === compacted && !slid) return;
+    row.compacted = compacted;
+    const upTo = Math.min(compacted, end);
+    if (upTo < base) {
+      row.snap.hidden = true;
+      return;
+    }
+    row.snap.hidden = false;
+    style(row.snap, "left", `${(base - 1) * CELL}px`);
+    style(row.snap, "width", `${(upTo - base + 1) * CELL - 2}px`);
+    text(row.snap, `snapshot ≤${compacted}`);
+    row.snap.title = `Entries 1 to ${compacted} are compacted: a snapshot of the state machine replaced them (log compaction).`;
   }
 
   /** The newest entries last fetched for node `id` (for the inspector). */

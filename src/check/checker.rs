@@ -40,6 +40,7 @@ use crate::raft::{
 use std::collections::{BTreeMap, BTreeSet};
 
 mod majority;
+mod snapshots;
 
 #[derive(Clone, Debug, Default)]
 struct NodeState {
@@ -182,6 +183,8 @@ pub struct Checker {
     blamed: Vec<(ClientId, u64)>,
     /// Membership changes: the configurations seen (see `majority.rs`).
     configs: majority::Configs,
+    /// Log compaction: the reference state machine snapshots are judged against.
+    snapshots: snapshots::SnapshotWatch,
 }
 
 impl Checker {
@@ -273,6 +276,17 @@ impl Checker {
             }
             // A read answered off the log (index 0) names no entry.
             EventKind::ClientOk { index: 0, .. } => {}
+            EventKind::Snapshot {
+                node,
+                index,
+                term,
+                digest,
+            } => self.on_snapshot(&mut out, t, *node, *index, *term, *digest),
+            EventKind::SnapshotRestore {
+                node,
+                index,
+                digest,
+            } => self.on_snapshot_restore(&mut out, t, *node, *index, *digest),
             EventKind::ClientOk {
                 client, seq, index, ..
             } => {
@@ -972,6 +986,8 @@ fn node_of(kind: &EventKind) -> Option<NodeId> {
         | EventKind::LogTruncate { node, .. }
         | EventKind::Commit { node, .. }
         | EventKind::Apply { node, .. }
+        | EventKind::Snapshot { node, .. }
+        | EventKind::SnapshotRestore { node, .. }
         | EventKind::Crash { node }
         | EventKind::Restart { node }
         | EventKind::ForceTimeout { node } => Some(*node),

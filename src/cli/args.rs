@@ -131,6 +131,13 @@ pub struct ProductionArgs {
     /// (the default) or 4 (the swarm's drift draws stay within 4×).
     #[arg(long, value_name = "RATIO", value_parser = parse_drift_bound)]
     pub drift_bound: Option<u64>,
+    /// Swarm only: log compaction, with a snapshot threshold drawn from the seed.
+    #[arg(long)]
+    pub snapshots: bool,
+    /// Log compaction: a node snapshots its state machine every N applied
+    /// entries, and a leader sends InstallSnapshot to followers behind it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub snapshot_every: Option<u64>,
 }
 
 impl ProductionArgs {
@@ -143,6 +150,8 @@ impl ProductionArgs {
             transfers: self.transfers,
             reads: self.reads.unwrap_or_default(),
             drift_bound: self.drift_bound,
+            snapshots: self.snapshots,
+            snapshot_every: self.snapshot_every.unwrap_or(0),
         }
     }
 }

@@ -161,9 +161,10 @@ impl RunOptions {
     /// Production faults are drawn with a random fault schedule (random or swarm).
     pub fn check_production(&self) -> Result<(), String> {
         let p = self.production;
-        if (p.pauses || p.drift || p.transfers) && self.faults == Faults::None {
+        if (p.pauses || p.drift || p.transfers || p.snapshots) && self.faults == Faults::None {
             return Err(
-                "--pauses, --drift and --transfers need --faults random or --faults swarm".into(),
+                "--pauses, --drift, --transfers and --snapshots need --faults random or --faults swarm"
+                    .into(),
             );
         }
         Ok(())
@@ -275,6 +276,7 @@ pub fn production_flags(p: Production) -> String {
         (p.pauses, " --pauses"),
         (p.drift, " --drift"),
         (p.transfers, " --transfers"),
+        (p.snapshots, " --snapshots"),
     ] {
         if on {
             s.push_str(flag);
@@ -285,6 +287,9 @@ pub fn production_flags(p: Production) -> String {
     }
     if let Some(bound) = p.drift_bound {
         let _ = write!(s, " --drift-bound {}", bound as f64 / 1000.0);
+    }
+    if p.snapshot_every > 0 {
+        let _ = write!(s, " --snapshot-every {}", p.snapshot_every);
     }
     s
 }
@@ -376,6 +381,8 @@ impl RunStats {
             EventKind::TransferStart { .. } => self.transfers += 1,
             EventKind::Pause { .. } => self.pauses += 1,
             EventKind::LogAppend { .. }
+            | EventKind::Snapshot { .. }
+            | EventKind::SnapshotRestore { .. }
             | EventKind::HardState { .. }
             | EventKind::TransferAbort { .. }
             | EventKind::Membership { .. }

@@ -82,7 +82,9 @@ pub enum MessageKind {
     PreVoteReply = 8,
     /// A transferring leader's "stand now" (§3.10).
     TimeoutNow = 9,
-    // 10 and 11 are InstallSnapshot and its reply (log compaction).
+    /// Log compaction: a leader's snapshot for a follower behind it, and the reply.
+    InstallSnapshot = 10,
+    InstallSnapshotReply = 11,
     /// A leader's confirmation round for reads that skip the log (§6.4).
     ReadHeartbeat = 12,
     ReadHeartbeatReply = 13,
@@ -90,7 +92,7 @@ pub enum MessageKind {
 
 impl MessageKind {
     /// Every kind, in code order.
-    pub const ALL: [MessageKind; 12] = [
+    pub const ALL: [MessageKind; 14] = [
         MessageKind::RequestVote,
         MessageKind::RequestVoteReply,
         MessageKind::AppendEntries,
@@ -101,6 +103,8 @@ impl MessageKind {
         MessageKind::PreVote,
         MessageKind::PreVoteReply,
         MessageKind::TimeoutNow,
+        MessageKind::InstallSnapshot,
+        MessageKind::InstallSnapshotReply,
         MessageKind::ReadHeartbeat,
         MessageKind::ReadHeartbeatReply,
     ];
@@ -121,6 +125,8 @@ impl MessageKind {
             MessageKind::TimeoutNow => "TimeoutNow",
             MessageKind::ReadHeartbeat => "ReadHeartbeat",
             MessageKind::ReadHeartbeatReply => "ReadHeartbeatReply",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 
@@ -145,6 +151,7 @@ impl MessageKind {
                 | MessageKind::PreVote
                 | MessageKind::TimeoutNow
                 | MessageKind::ReadHeartbeat
+                | MessageKind::InstallSnapshot
         )
     }
 
@@ -163,6 +170,8 @@ impl MessageKind {
             MessageBody::TimeoutNow => MessageKind::TimeoutNow,
             MessageBody::ReadHeartbeat { .. } => MessageKind::ReadHeartbeat,
             MessageBody::ReadHeartbeatReply { .. } => MessageKind::ReadHeartbeatReply,
+            MessageBody::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
+            MessageBody::InstallSnapshotReply { .. } => MessageKind::InstallSnapshotReply,
         }
     }
 }
@@ -196,7 +205,9 @@ impl Payload {
                     MessageBody::RequestVoteReply { vote_granted }
                     | MessageBody::PreVoteReply { vote_granted } => Some(*vote_granted),
                     MessageBody::AppendEntriesReply { success, .. } => Some(*success),
-                    MessageBody::RequestVote { .. }
+                    MessageBody::InstallSnapshotReply { .. } => Some(true),
+                    MessageBody::InstallSnapshot { .. }
+                    | MessageBody::RequestVote { .. }
                     | MessageBody::AppendEntries { .. }
                     | MessageBody::PreVote { .. }
                     | MessageBody::TimeoutNow
@@ -263,6 +274,10 @@ mod tests {
                 last_log_term: 0,
             },
             MessageBody::TimeoutNow,
+            MessageBody::InstallSnapshot {
+                snapshot: Default::default(),
+            },
+            MessageBody::InstallSnapshotReply { match_index: 0 },
             MessageBody::RequestVoteReply { vote_granted: true },
             MessageBody::AppendEntries {
                 prev_log_index: 0,

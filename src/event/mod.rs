@@ -195,6 +195,24 @@ pub enum EventKind {
         node: NodeId,
         permille: u64,
     },
+    /// Log compaction: the node wrote a snapshot to stable storage (taken of its
+    /// own state machine, or installed from its leader) covering `1..=index`,
+    /// whose last entry has `term`, and dropped its log up to there. `digest`
+    /// fingerprints the snapshot's state machine (`KvStore::digest`).
+    Snapshot {
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+        digest: u64,
+    },
+    /// Log compaction: the node's state machine was reset from its snapshot at
+    /// `index` (an installed snapshot, or a restart); `digest` fingerprints the
+    /// state machine as it now is.
+    SnapshotRestore {
+        node: NodeId,
+        index: LogIndex,
+        digest: u64,
+    },
     /// A network knob or a broken-rule toggle changed; `detail` says which and to what.
     Setting {
         detail: String,
@@ -217,6 +235,12 @@ impl EventKind {
             },
             PersistOp::Truncate { from } => EventKind::LogTruncate { node, from },
             PersistOp::Append { index, entry } => EventKind::LogAppend { node, index, entry },
+            PersistOp::Snapshot { snapshot } => EventKind::Snapshot {
+                node,
+                index: snapshot.last_index,
+                term: snapshot.last_term,
+                digest: snapshot.digest(),
+            },
         }
     }
 

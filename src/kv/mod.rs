@@ -32,13 +32,51 @@ pub struct Command {
 pub type OpResult = Option<String>;
 
 /// The key-value store plus the client session table that deduplicates retries.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Serialisable: a snapshot (log compaction) carries the whole store, sessions
+/// included (without them a retried request would apply twice after an install).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "KvWire", from = "KvWire")]
 pub struct KvStore {
     data: BTreeMap<String, String>,
     /// Per client: the highest sequence number applied and its result.
     /// Invariant: clients issue one request at a time with increasing `seq`, so
     /// remembering the last one is enough to answer any retry.
     sessions: BTreeMap<ClientId, (u64, OpResult)>,
+}
+
+/// A [`KvStore`] as JSON (in a snapshot): the session table as a list of
+/// `[client, seq, result]`, since JSON object keys are strings and a trace
+/// line must read back into the very same value.
+#[derive(Serialize, Deserialize)]
+struct KvWire {
+    data: BTreeMap<String, String>,
+    sessions: Vec<(ClientId, u64, OpResult)>,
+}
+
+impl From<KvStore> for KvWire {
+    fn from(kv: KvStore) -> Self {
+        KvWire {
+            data: kv.data,
+            sessions: kv
+                .sessions
+                .into_iter()
+                .map(|(client, (seq, result))| (client, seq, result))
+                .collect(),
+        }
+    }
+}
+
+impl From<KvWire> for KvStore {
+    fn from(w: KvWire) -> Self {
+        KvStore {
+            data: w.data,
+            sessions: w
+                .sessions
+                .into_iter()
+                .map(|(client, seq, result)| (client, (seq, result)))
+                .collect(),
+        }
+    }
 }
 
 impl KvStore {
@@ -76,6 +114,33 @@ impl KvStore {
         self.data.get(key).cloned()
     }
 
+    /// A 64-bit fingerprint of the whole state (data and sessions), the same on
+    /// every platform: two stores with equal digests hold the same state (up to
+    /// collisions). The trace and the checker compare snapshots by it.
+    pub fn digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        /// FNV-1a: deterministic, no per-process keys.
+        struct Fnv(u64);
+        impl Hasher for Fnv {
+            fn finish(&self) -> u64 {
+                self.0
+            }
+            fn write(&mut self, bytes: &[u8]) {
+                for &b in bytes {
+                    self.0 ^= u64::from(b);
+                    self.0 = self.0.wrapping_mul(0x0000_0100_0000_01B3);
+                }
+            }
+            // Lengths as 8 bytes, so that wasm32 and native agree.
+            fn write_usize(&mut self, n: usize) {
+                self.write(&(n as u64).to_le_bytes());
+            }
+        }
+        let mut h = Fnv(0xCBF2_9CE4_8422_2325);
+        self.hash(&mut h);
+        h.finish()
+    }
+
     pub fn get(&self, key: &str) -> Option<&String> {
         self.data.get(key)
     }
@@ -87,6 +152,11 @@ impl KvStore {
 
     pub fn len(&self) -> usize {
         self.data.len()
+    }
+
+    /// How many clients the session table remembers.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -46,6 +46,16 @@ pub fn message(p: &Payload) -> String {
                 MessageBody::ReadHeartbeatReply { round } => {
                     format!("{head}\nround {round}\nyes, in this term")
                 }
+                MessageBody::InstallSnapshot { snapshot } => format!(
+                    "{head}\nlastIncludedIndex {}\nlastIncludedTerm {}\nstate {} keys, {} client sessions",
+                    snapshot.last_index,
+                    snapshot.last_term,
+                    snapshot.state.len(),
+                    snapshot.state.session_count()
+                ),
+                MessageBody::InstallSnapshotReply { match_index } => {
+                    format!("{head}\nmatches up to index {match_index}")
+                }
                 MessageBody::AppendEntries {
                     prev_log_index,
                     prev_log_term,
@@ -312,6 +322,20 @@ pub fn event(kind: &EventKind) -> EventLine {
             ),
             vec![*node],
         ),
+        EventKind::Snapshot {
+            node, index, term, ..
+        } => (
+            "snapshot",
+            format!(
+                "node {node} snapshotted its state machine up to index {index} (term {term}) and dropped that log prefix"
+            ),
+            vec![*node],
+        ),
+        EventKind::SnapshotRestore { node, index, .. } => (
+            "snapshot_restore",
+            format!("node {node}'s state machine was reset from its snapshot at index {index}"),
+            vec![*node],
+        ),
         EventKind::ClockRate { node, permille } => (
             "clock_rate",
             format!(
@@ -489,6 +513,12 @@ pub fn reject_reason(node: NodeId, reason: &RejectReason) -> String {
         RejectReason::CannotTransfer { to, role } if *to == node => format!(
             "cannot transfer leadership to itself (it is {})",
             a_role(*role)
+        ),
+        RejectReason::StaleSnapshot {
+            index,
+            commit_index,
+        } => format!(
+            "a stale snapshot (up to index {index}; committed up to {commit_index} already)"
         ),
         RejectReason::CannotTransfer { role, .. } => {
             format!(

@@ -78,7 +78,9 @@ impl Family {
             EventKind::LogAppend { .. }
             | EventKind::LogTruncate { .. }
             | EventKind::Commit { .. }
-            | EventKind::Apply { .. } => Family::Log,
+            | EventKind::Apply { .. }
+            | EventKind::Snapshot { .. }
+            | EventKind::SnapshotRestore { .. } => Family::Log,
             EventKind::ClientInvoke { .. }
             | EventKind::ClientOk { .. }
             | EventKind::ClientRetry { .. }

@@ -3,8 +3,7 @@
 //! only what was appended since it last looked.
 
 use super::describe;
-use crate::chunked::Chunked;
-use crate::raft::{Entry, LogIndex, Term};
+use crate::raft::{Entry, Log, LogIndex, Term};
 use crate::sim::world::Server;
 use serde::Serialize;
 
@@ -30,21 +29,31 @@ pub fn log_sig<'a>(entries: impl ExactSizeIterator<Item = &'a Entry>) -> u32 {
     h ^ len as u32
 }
 
-/// A node's log entries: its live log, or its disk while it is crashed.
-fn entries_of(server: &Server) -> &Chunked<Entry> {
+/// [`log_sig`] of a whole log, its compacted prefix (log compaction) folded
+/// in: a compaction changes it. The same as `log_sig` without compaction.
+pub fn log_sig_of(log: &Log) -> u32 {
+    let sig = log_sig(log.entries().iter());
+    match log.offset() {
+        0 => sig,
+        offset => sig ^ (offset as u32).wrapping_mul(0x9E37_79B9),
+    }
+}
+
+/// A node's log: its live log, or its disk while it is crashed.
+fn log_of(server: &Server) -> &Log {
     match &server.node {
-        Some(n) => n.log().entries(),
-        None => server.disk.log.entries(),
+        Some(n) => n.log(),
+        None => &server.disk.log,
     }
 }
 
 /// The newest `max` entries of a node's log (from disk while it is crashed).
 pub fn log_tail(server: &Server, max: usize) -> Vec<EntryView> {
-    newest_entries(entries_of(server), Some(max))
+    newest_entries(log_of(server), Some(max))
 }
 
-/// What changed in a node's log since a reader saw `known_length` entries
-/// whose fingerprint ([`log_sig`]) was `known_sig`.
+/// What changed in a node's log since a reader saw it up to index
+/// `known_length`, with fingerprint `known_sig` ([`log_sig_of`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LogDelta {
@@ -59,32 +68,49 @@ pub struct LogDelta {
 
 /// The entries appended since the reader's prefix, or the tail if it diverged.
 pub fn log_delta(server: &Server, known_length: usize, known_sig: u32, max: usize) -> LogDelta {
-    let entries = entries_of(server);
-    // Nothing known is a prefix of anything.
+    let log = log_of(server);
+    let entries = log.entries();
+    let offset = log.offset() as usize;
+    // Nothing known is a prefix of anything. (A compaction since the reader
+    // looked changes the fingerprint: the reader then gets the tail anew.)
     let prefix = known_length == 0
-        || (known_length <= entries.len() && log_sig(entries.range(0, known_length)) == known_sig);
+        || (known_length >= offset
+            && known_length - offset <= entries.len()
+            && log_sig_of_prefix(log, known_length - offset) == known_sig);
+    let known = known_length.saturating_sub(offset);
     let (reset, list) = if prefix {
-        let new = entries.len() - known_length;
-        let first = known_length + new.saturating_sub(max);
-        (false, entries_from(entries, first))
+        let new = entries.len() - known;
+        let first = known + new.saturating_sub(max);
+        (false, entries_from(log, first))
     } else {
-        (true, newest_entries(entries, Some(max)))
+        (true, newest_entries(log, Some(max)))
     };
     LogDelta {
         reset,
         entries: list,
-        log_length: entries.len() as LogIndex,
-        log_sig: log_sig(entries.iter()),
+        log_length: log.last_index(),
+        log_sig: log_sig_of(log),
     }
 }
 
-/// The entries from 0-based `offset` on, viewed with their indexes.
-fn entries_from(entries: &Chunked<Entry>, offset: usize) -> Vec<EntryView> {
+/// [`log_sig_of`] the log's first `kept` entries after its snapshot.
+fn log_sig_of_prefix(log: &Log, kept: usize) -> u32 {
+    let sig = log_sig(log.entries().range(0, kept));
+    match log.offset() {
+        0 => sig,
+        offset => sig ^ (offset as u32).wrapping_mul(0x9E37_79B9),
+    }
+}
+
+/// The entries kept from 0-based position `offset` on, viewed with their indexes.
+fn entries_from(log: &Log, offset: usize) -> Vec<EntryView> {
+    let entries = log.entries();
+    let first = log.first_index();
     entries
         .range(offset, entries.len())
         .enumerate()
         .map(|(i, e)| EntryView {
-            index: (offset + i) as u64 + 1,
+            index: first + (offset + i) as u64,
             term: e.term,
             command: describe::entry(&e.data),
         })
@@ -92,9 +118,9 @@ fn entries_from(entries: &Chunked<Entry>, offset: usize) -> Vec<EntryView> {
 }
 
 /// The newest `max_log` entries (all of them for `None`), viewed.
-pub(super) fn newest_entries(entries: &Chunked<Entry>, max_log: Option<usize>) -> Vec<EntryView> {
-    let skip = max_log.map_or(0, |m| entries.len().saturating_sub(m));
-    entries_from(entries, skip)
+pub(super) fn newest_entries(log: &Log, max_log: Option<usize>) -> Vec<EntryView> {
+    let skip = max_log.map_or(0, |m| log.entries().len().saturating_sub(m));
+    entries_from(log, skip)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! The texts come from [`super::describe`], the log entries from [`super::log_delta`].
 
 use super::describe;
-use super::log_delta::{EntryView, log_sig, newest_entries};
+use super::log_delta::{EntryView, log_sig_of, newest_entries};
 use crate::event::{DropReason, Event, EventKind, MessageId, MessageKind, Violation};
 use crate::raft::{Bug, LogIndex, NodeId, Role, Term};
 use crate::sim::world::{Server, World};
@@ -56,6 +56,10 @@ pub struct NodeView {
     /// A 32-bit fingerprint of the log's terms: it changes whenever the log
     /// does, so a page can skip fetching and redrawing an unchanged log.
     pub log_sig: u32,
+    /// Log compaction: the entries up to this index are replaced by a
+    /// snapshot (`log` starts after it). Absent from JSON when 0.
+    #[serde(skip_serializing_if = "is_zero_index")]
+    pub compacted: LogIndex,
     /// Paused (GC stop-the-world), with `backlog` messages waiting. Absent
     /// from JSON when not paused.
     #[serde(skip_serializing_if = "is_false")]
@@ -65,6 +69,10 @@ pub struct NodeView {
     /// Clock drift: the node's clock rate (× real time). Absent when exactly 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_rate: Option<f64>,
+}
+
+fn is_zero_index(i: &LogIndex) -> bool {
+    *i == 0
 }
 
 fn is_false(b: &bool) -> bool {
@@ -348,11 +356,12 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
             election_deadline: None,
             votes: Vec::new(),
             progress: Vec::new(),
-            log: newest_entries(s.disk.log.entries(), max_log),
+            log: newest_entries(&s.disk.log, max_log),
             kv,
             restarts: s.restarts,
             log_length: s.disk.log.last_index(),
-            log_sig: log_sig(s.disk.log.entries().iter()),
+            log_sig: log_sig_of(&s.disk.log),
+            compacted: s.disk.log.offset(),
             paused: false,
             backlog: 0,
             clock_rate: clock_rate(s),
@@ -388,11 +397,12 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
         election_deadline: (!is_leader).then(|| ms(node.election_deadline())),
         votes,
         progress,
-        log: newest_entries(node.log().entries(), max_log),
+        log: newest_entries(node.log(), max_log),
         kv,
         restarts: s.restarts,
         log_length: node.log().last_index(),
-        log_sig: log_sig(node.log().entries().iter()),
+        log_sig: log_sig_of(node.log()),
+        compacted: node.log().offset(),
         paused: s.paused,
         backlog: s.backlog.len(),
         clock_rate: clock_rate(s),

@@ -39,6 +39,12 @@ pub struct Config {
         skip_serializing_if = "is_default_clock_drift_bound"
     )]
     pub clock_drift_bound: u64,
+    /// Log compaction (ch. 5): a node snapshots its state machine and drops its
+    /// log prefix once this many applied entries follow its last snapshot; a
+    /// leader sends the snapshot to a follower that needs a dropped entry.
+    /// 0 = off (the default).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub snapshot_threshold: u64,
 }
 
 /// 10 %: the lease is 1/1.1 of the minimum election timeout.
@@ -50,6 +56,10 @@ fn default_clock_drift_bound() -> u64 {
 
 fn is_default_clock_drift_bound(bound: &u64) -> bool {
     *bound == DEFAULT_CLOCK_DRIFT_BOUND
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn is_false(b: &bool) -> bool {
@@ -67,6 +77,7 @@ impl Default for Config {
             check_quorum: false,
             read_mode: ReadMode::Log,
             clock_drift_bound: DEFAULT_CLOCK_DRIFT_BOUND,
+            snapshot_threshold: 0,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The two RPCs of Figure 2 and their replies, as one-way messages.
 
+use super::snapshot::Snapshot;
 use super::types::{Entry, LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +72,18 @@ pub enum MessageBody {
         /// instead of one per entry).
         hint: Option<ConflictHint>,
     },
+    /// Log compaction (ch. 5): the leader no longer holds the entries this
+    /// follower needs next, so it sends the snapshot that replaced them (in one
+    /// piece: the state machine here is small).
+    InstallSnapshot {
+        snapshot: Snapshot,
+    },
+    /// The answer to an InstallSnapshot: the follower's log now matches the
+    /// leader's up to `match_index` (the snapshot's last index, or the follower's
+    /// commit index when the snapshot was stale).
+    InstallSnapshotReply {
+        match_index: LogIndex,
+    },
 }
 
 /// A follower's hint after a failed log-consistency check (dissertation §5.3).
@@ -95,6 +108,7 @@ impl MessageBody {
                 | MessageBody::PreVote { .. }
                 | MessageBody::TimeoutNow
                 | MessageBody::ReadHeartbeat { .. }
+                | MessageBody::InstallSnapshot { .. }
         )
     }
 }

@@ -14,6 +14,7 @@ pub mod node;
 pub mod read_index;
 pub mod ready;
 pub mod reject;
+pub mod snapshot;
 pub mod types;
 
 pub use bugs::{Bug, Bugs};
@@ -25,4 +26,5 @@ pub use node::{Node, PersistentState, Progress, ProposeError, Role, Transfer, Vo
 pub use read_index::{ReadMode, ReadOnly, ReadyRead};
 pub use ready::{NodeEvent, PersistOp, Ready};
 pub use reject::{RaftMessageKind, RejectReason};
+pub use snapshot::Snapshot;
 pub use types::{Entry, EntryData, LogIndex, NodeId, RoleKind, Term, Time};

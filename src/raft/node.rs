@@ -16,8 +16,9 @@ use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-mod reconfigure;
+mod compaction;
 mod reads;
+mod reconfigure;
 
 /// What survives a crash (Figure 2, "Persistent state on all servers").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +41,7 @@ impl PersistentState {
                 debug_assert_eq!(*index, self.log.last_index() + 1, "appends are contiguous");
                 self.log.append(entry.clone());
             }
+            PersistOp::Snapshot { snapshot } => self.log.compact(snapshot.clone()),
         }
     }
 }
@@ -249,6 +251,7 @@ impl Node {
         };
         node.reset_election_timer(now);
         node.membership.set_initial(node.members.clone(), &node.log);
+        node.restore_from_snapshot(); // log compaction: the state machine starts there
         node
     }
 
@@ -319,7 +322,11 @@ impl Node {
                 );
                 return;
             }
-            let leader = matches!(msg.body, MessageBody::AppendEntries { .. }).then_some(msg.from);
+            let leader = matches!(
+                msg.body,
+                MessageBody::AppendEntries { .. } | MessageBody::InstallSnapshot { .. }
+            )
+            .then_some(msg.from);
             self.become_follower(now, msg.term, leader);
         }
         if msg.term < self.current_term {
@@ -346,6 +353,10 @@ impl Node {
                         rejected_index: prev_log_index,
                         hint: None,
                     },
+                ),
+                MessageBody::InstallSnapshot { .. } => self.send(
+                    msg.from,
+                    MessageBody::InstallSnapshotReply { match_index: 0 },
                 ),
                 _ => {}
             }
@@ -393,6 +404,12 @@ impl Node {
                 hint,
             } => {
                 self.handle_append_reply(now, msg.from, success, match_index, rejected_index, hint)
+            }
+            MessageBody::InstallSnapshot { snapshot } => {
+                self.handle_install_snapshot(now, msg.from, snapshot)
+            }
+            MessageBody::InstallSnapshotReply { match_index } => {
+                self.handle_snapshot_reply(msg.from, match_index)
             }
         }
     }
@@ -832,6 +849,9 @@ impl Node {
         // Heard from the leader of the current term: the election can wait.
         self.reset_election_timer(now);
         self.leader_contact = Some(now);
+        // Log compaction: what precedes our snapshot is committed and matches.
+        let (prev_log_index, prev_log_term, entries) =
+            self.skip_compacted(prev_log_index, prev_log_term, entries);
 
         // Log consistency check: we must hold prevLogIndex with prevLogTerm.
         match self.log.term_at(prev_log_index) {
@@ -1062,6 +1082,10 @@ impl Node {
             return;
         };
         let prev_log_index = pr.next_index - 1;
+        if prev_log_index < self.log.offset() {
+            // Log compaction: the entries it needs are gone; send what replaced them.
+            return self.send_snapshot(peer);
+        }
         let prev_log_term = self
             .log
             .term_at(prev_log_index)

@@ -4,6 +4,7 @@ use super::membership::MembershipEvent;
 use super::message::Message;
 use super::read_index::ReadyRead;
 use super::reject::RejectReason;
+use super::snapshot::Snapshot;
 use super::types::{Entry, LogIndex, NodeId, RoleKind, Term};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,10 @@ pub enum PersistOp {
     Truncate { from: LogIndex },
     /// Append `entry` at `index` (always the log's last index + 1).
     Append { index: LogIndex, entry: Entry },
+    /// Store `snapshot` and compact the log up to its last index (see
+    /// [`crate::raft::Log::compact`]): taken by the node itself, or installed
+    /// from its leader.
+    Snapshot { snapshot: Snapshot },
 }
 
 /// Something observable that is not a persistent change or a message.
@@ -71,6 +76,10 @@ pub struct Ready {
     /// Reads that skip the log, to answer from the state machine once `apply`
     /// is applied (empty unless the read mode is ReadIndex or lease).
     pub reads: Vec<ReadyRead>,
+    /// Log compaction: reset the state machine to this snapshot's state, before
+    /// applying `apply` (which follows it). Set by an InstallSnapshot that
+    /// replaced the log, and by a restart from a snapshot.
+    pub restore: Option<Snapshot>,
 }
 
 impl Ready {
@@ -80,5 +89,6 @@ impl Ready {
             && self.apply.is_empty()
             && self.events.is_empty()
             && self.reads.is_empty()
+            && self.restore.is_none()
     }
 }

@@ -19,6 +19,8 @@ pub enum RaftMessageKind {
     TimeoutNow,
     ReadHeartbeat,
     ReadHeartbeatReply,
+    InstallSnapshot,
+    InstallSnapshotReply,
 }
 
 impl RaftMessageKind {
@@ -33,6 +35,8 @@ impl RaftMessageKind {
             MessageBody::TimeoutNow => RaftMessageKind::TimeoutNow,
             MessageBody::ReadHeartbeat { .. } => RaftMessageKind::ReadHeartbeat,
             MessageBody::ReadHeartbeatReply { .. } => RaftMessageKind::ReadHeartbeatReply,
+            MessageBody::InstallSnapshot { .. } => RaftMessageKind::InstallSnapshot,
+            MessageBody::InstallSnapshotReply { .. } => RaftMessageKind::InstallSnapshotReply,
         }
     }
 
@@ -47,6 +51,8 @@ impl RaftMessageKind {
             RaftMessageKind::TimeoutNow => "TimeoutNow",
             RaftMessageKind::ReadHeartbeat => "ReadHeartbeat",
             RaftMessageKind::ReadHeartbeatReply => "ReadHeartbeatReply",
+            RaftMessageKind::InstallSnapshot => "InstallSnapshot",
+            RaftMessageKind::InstallSnapshotReply => "InstallSnapshotReply",
         }
     }
 
@@ -59,6 +65,7 @@ impl RaftMessageKind {
                 | RaftMessageKind::PreVote
                 | RaftMessageKind::TimeoutNow
                 | RaftMessageKind::ReadHeartbeat
+                | RaftMessageKind::InstallSnapshot
         )
     }
 }
@@ -180,6 +187,12 @@ pub enum RejectReason {
         seq: u64,
         leader_hint: Option<NodeId>,
     },
+    /// An InstallSnapshot ignored: it covers only up to `index`, which we
+    /// have committed already (`commit_index`); answered with our commit index.
+    StaleSnapshot {
+        index: LogIndex,
+        commit_index: LogIndex,
+    },
 }
 
 impl RejectReason {
@@ -205,7 +218,8 @@ impl RejectReason {
             | RejectReason::HigherTermReplyIgnored { .. }
             | RejectReason::CannotTransfer { .. }
             | RejectReason::NotAVoter { .. }
-            | RejectReason::RestartFence { .. } => false,
+            | RejectReason::RestartFence { .. }
+            | RejectReason::StaleSnapshot { .. } => false,
         }
     }
 
@@ -224,6 +238,7 @@ impl RejectReason {
             | RejectReason::TermMismatch { .. }
             | RejectReason::RivalLeader { .. } => Some(RaftMessageKind::AppendEntries),
             RejectReason::StaleRejection { .. } => Some(RaftMessageKind::AppendEntriesReply),
+            RejectReason::StaleSnapshot { .. } => Some(RaftMessageKind::InstallSnapshot),
             RejectReason::NotLeader { .. }
             | RejectReason::LeaderHasNoElectionTimer
             | RejectReason::Misaddressed { .. }
@@ -257,6 +272,7 @@ impl RejectReason {
             RejectReason::NotAVoter { .. } => "not_a_voter",
             RejectReason::RestartFence { .. } => "restart_fence",
             RejectReason::NotLeaderForRead { .. } => "not_leader_for_read",
+            RejectReason::StaleSnapshot { .. } => "stale_snapshot",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! (see [`World::apply`]): a live session captured with [`Scenario::capture`]
 //! replays to the same trace hash.
 
+pub mod compaction;
 pub mod lasting;
 pub mod link;
 pub mod membership_link;

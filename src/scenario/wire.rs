@@ -267,7 +267,8 @@ pub(super) fn action_v1(a: &Action) -> Option<ActionV1> {
         | Action::SetClockRate { .. }
         | Action::AddServer { .. }
         | Action::RemoveServer { .. }
-        | Action::SetReadMode { .. } => return None,
+        | Action::SetReadMode { .. }
+        | Action::SetSnapshotThreshold { .. } => return None,
     })
 }
 

@@ -92,6 +92,7 @@ pub const SETTINGS: &[SettingKind] = &[
     super::membership_link::INITIAL_MEMBERS,
     READ_MODE,
     CLOCK_DRIFT_BOUND,
+    super::compaction::SNAPSHOT_THRESHOLD,
 ];
 
 /// Every named action.
@@ -99,6 +100,7 @@ pub const NAMED_ACTIONS: &[NamedActionKind] = &[
     super::membership_link::ADD_SERVER,
     super::membership_link::REMOVE_SERVER,
     SET_READ_MODE,
+    super::compaction::SET_SNAPSHOT_THRESHOLD,
 ];
 
 // ----- Reads off the log (§6.4) -----------------------------------------------------

@@ -88,6 +88,10 @@ pub enum Action {
     SetReadMode {
         mode: ReadMode,
     },
+    /// Log compaction: nodes snapshot every `every` applied entries (0 = off).
+    SetSnapshotThreshold {
+        every: u64,
+    },
 }
 
 /// The production features that are switches (each off by default).
@@ -182,7 +186,8 @@ impl Action {
             | Action::DropMessage { .. }
             | Action::SetBug { .. }
             | Action::SetFeature { .. }
-            | Action::SetReadMode { .. } => Ok(()),
+            | Action::SetReadMode { .. }
+            | Action::SetSnapshotThreshold { .. } => Ok(()),
             Action::Crash { node: id }
             | Action::Restart { node: id }
             | Action::Timeout { node: id }

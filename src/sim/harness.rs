@@ -129,13 +129,18 @@ impl Harness {
             } if *c == client => Some(*leader_hint),
             _ => None,
         });
-        let appended = self.running(node).log().entries().iter().rposition(
-            |e| matches!(&e.data, crate::raft::EntryData::Command(c) if c.client == client),
-        );
+        let log = self.running(node).log();
+        let appended = log
+            .entries()
+            .iter()
+            .rposition(
+                |e| matches!(&e.data, crate::raft::EntryData::Command(c) if c.client == client),
+            )
+            .map(|i| log.first_index() + i as LogIndex);
         self.settle();
         match (refusal, appended) {
             (Some(leader_hint), _) => Err(ProposeError::NotLeader { leader_hint }),
-            (None, Some(i)) => Ok(i as LogIndex + 1),
+            (None, Some(index)) => Ok(index),
             (None, None) => panic!("Harness: node {node} neither took nor refused the request"),
         }
     }
@@ -218,7 +223,8 @@ impl Harness {
         self.node(node).map(|n| (n.role_kind(), n.current_term()))
     }
 
-    /// The terms of the node's persisted log, index 1 first.
+    /// The terms of the node's persisted log, index 1 first (with log
+    /// compaction: the entries after its snapshot).
     pub fn log_terms(&self, node: NodeId) -> Vec<Term> {
         let server = self.world.server(node).expect("a node of the cluster");
         server.disk.log.entries().iter().map(|e| e.term).collect()

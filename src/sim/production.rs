@@ -27,6 +27,11 @@ pub struct Production {
     /// Lease reads: the clock drift bound in thousandths (`None`: the
     /// default, 1100). Drift draws go up to 4× apart (500‰ to 2000‰).
     pub drift_bound: Option<u64>,
+    /// Log compaction, swarm: a snapshot threshold drawn from the seed
+    /// ([`Production::snapshot_threshold`]) unless `snapshot_every` fixes one.
+    pub snapshots: bool,
+    /// Log compaction at this many applied entries (0 = not fixed).
+    pub snapshot_every: u64,
 }
 
 impl Production {
@@ -40,6 +45,8 @@ impl Production {
             transfers: true,
             reads: ReadMode::Log,
             drift_bound: None,
+            snapshots: true,
+            snapshot_every: 0,
         }
     }
 
@@ -56,6 +63,25 @@ impl Production {
         }
         if let Some(bound) = self.drift_bound {
             raft.clock_drift_bound = bound;
+        }
+        if self.snapshot_every > 0 {
+            raft.snapshot_threshold = self.snapshot_every;
+        }
+    }
+
+    /// The snapshot threshold a swarm seed runs with: `snapshot_every` if set;
+    /// with `snapshots`, one drawn from the seed's own stream
+    /// (`"swarm-snapshots"`), from a snapshot every 2 entries (followers get
+    /// InstallSnapshot all the time) to every 200; else 0 (off).
+    pub fn snapshot_threshold(&self, seed: u64) -> u64 {
+        if self.snapshot_every > 0 {
+            self.snapshot_every
+        } else if self.snapshots {
+            let mut rng = Rng::derive(seed, "swarm-snapshots", 0);
+            let thresholds = [2, 3, 5, 10, 20, 50, 200];
+            thresholds[rng.range(0, thresholds.len() as u64) as usize]
+        } else {
+            0
         }
     }
 

@@ -19,6 +19,8 @@ use crate::sim::event::{Address, ClientOutcome, EventKind, Payload};
 use crate::sim::queue::Due;
 use std::collections::BTreeMap;
 
+mod snapshots;
+
 /// One server: a Raft node (absent while crashed), its disk and state machine.
 #[derive(Clone, Debug)]
 pub struct Server {
@@ -91,7 +93,7 @@ impl Servers {
             for (i, entry) in disk.log.entries().iter().enumerate() {
                 self.emit(EventKind::LogAppend {
                     node: id,
-                    index: i as u64 + 1,
+                    index: disk.log.first_index() + i as u64,
                     entry: entry.clone(),
                 });
             }
@@ -383,7 +385,11 @@ impl Servers {
             let to = Address::Node(msg.to);
             self.send(id, to, Payload::Raft(msg));
         }
-        // 3. Apply, and answer the clients whose requests just took effect here.
+        // 3. Apply, and answer the clients whose requests just took effect here
+        // (from the snapshot the node restored, if any: log compaction).
+        if let Some(snapshot) = ready.restore {
+            self.restore_snapshot(id, snapshot);
+        }
         for (index, entry) in ready.apply {
             let reply = match &entry.data {
                 EntryData::Command(cmd) => self.apply_command(id, index, cmd),
@@ -402,6 +408,7 @@ impl Servers {
         for read in ready.reads {
             self.answer_read(id, read);
         }
+        self.snapshot_if_due(id);
         self.arm_timer(id, now);
     }
 

@@ -114,6 +114,7 @@ impl SwarmPlan {
         };
         let mut raft = raft;
         production.apply(&mut raft);
+        raft.snapshot_threshold = production.snapshot_threshold(seed);
         let sim = SimConfig {
             nodes,
             seed,

@@ -51,6 +51,7 @@ impl SweepConfig {
             ..SimConfig::default()
         };
         self.production.apply(&mut sim.raft);
+        sim.raft.snapshot_threshold = self.production.snapshot_threshold(seed);
         sim
     }
 

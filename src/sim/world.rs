@@ -180,6 +180,15 @@ impl World {
             Action::SetClockRate { node, permille } => {
                 self.feed_servers(|servers, _, now| servers.set_clock_rate(node, permille, now));
             }
+            Action::SetSnapshotThreshold { every } => {
+                self.config.raft.snapshot_threshold = every;
+                self.servers.set_raft_config(&self.config.raft);
+                let detail = match every {
+                    0 => "log compaction off".to_string(),
+                    n => format!("log compaction: a snapshot every {n} applied entries"),
+                };
+                self.emit(EventKind::Setting { detail });
+            }
             Action::SetBug { bug, on } => {
                 self.config.bugs.set(bug, on);
                 self.servers.set_bugs(self.config.bugs);
