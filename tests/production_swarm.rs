@@ -69,6 +69,7 @@ fn the_production_draw_leaves_the_swarm_plan_as_it_was() {
         let (mut a, mut b) = (old.sim.clone(), new.sim.clone());
         b.raft.pre_vote = false;
         b.raft.check_quorum = false;
+        b.raft.snapshot_threshold = 0;
         a.raft.pre_vote = false;
         assert_eq!(a, b, "only the switches differ");
         // Every action of the old schedule is in the new one, in the same order.
