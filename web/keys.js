@@ -11,7 +11,7 @@ import { selectedId, store } from "./store.js";
 
 /**
  * `page`: { step, stepBack, phaseStep(dir), seekHome, seekEnd, togglePlay, pick(what), tryAct(action), toast(text), writeTo(id),
- * restartKey, closeSplit, showHelp(on), deselect, closeMenu }.
+ * restartKey, closeSplit, showHelp(on), deselect, closeMenu, liveView }.
  */
 export function installKeys(page) {
   addEventListener("keydown", (e) => onKey(e, page));
@@ -20,7 +20,7 @@ export function installKeys(page) {
 /** The selected node's view, or null (with a hint to select one). */
 function selectedNode(page) {
   const id = selectedId("node");
-  const n = id ? store.view.nodes.find((x) => x.id === id) : null;
+  const n = id ? page.liveView().nodes.find((x) => x.id === id) : null;
   if (!n) page.toast("Select a node first: click it, or Tab to it and press Enter");
   return n;
 }

@@ -670,6 +670,7 @@ function wireControls() {
     toast,
     writeTo,
     restartKey,
+    liveView,
     closeSplit,
     showHelp,
     deselect,
@@ -716,9 +717,16 @@ function stepBack() {
  * its disk (term, vote and log survive; everything else is lost), or just
  * start it if it is down. With nothing selected, restart the leader; with no
  * leader, restart every crashed node. */
+/** The view as of now: the drawn one, unless an action since has not been drawn
+ * yet (two keys in one frame must not act on the state before the first). */
+function liveView() {
+  if (store.clock.dirty && store.pg) store.view = store.pg.frameView(MAX_EVENTS, $("ev-traffic").checked);
+  return store.view;
+}
+
 function restartKey() {
   const id = selectedId("node");
-  const node = id && store.view.nodes.find((n) => n.id === id);
+  const node = id && liveView().nodes.find((n) => n.id === id);
   if (node) {
     if (node.crashed) tryAct({ type: "restart", node: id }) && toast(`Restarted S${id} from its disk`);
     else if (tryAct({ type: "crash", node: id }) && tryAct({ type: "restart", node: id }))
