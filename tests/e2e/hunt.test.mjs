@@ -39,7 +39,11 @@ for (const screen of [desktop, phone]) {
         assert.match(await page.locator("#hunt-status").textContent(), /\d+ seeds\/s/);
         await screenshot(page, `hunt-${screen.name}`);
         // It stops by itself after five counterexamples; stop it if it is still running.
-        if (await page.locator("#hunt-stop").isEnabled()) await page.locator("#hunt-stop").click();
+        // (Checked and clicked in one step: it may end between a check and a click.)
+        await page.evaluate(() => {
+          const stop = document.getElementById("hunt-stop");
+          if (!stop.disabled) stop.click();
+        });
 
         await open.click();
         await settle(page);
