@@ -831,24 +831,9 @@ impl Node {
         entries: Vec<Entry>,
         leader_commit: LogIndex,
     ) {
-        match self.role {
-            // Two leaders in one term cannot exist in a correct run; never yield to one.
-            Role::Leader { .. } => {
-                let term = self.current_term;
-                self.reject(Some(leader), RejectReason::RivalLeader { term });
-                return;
-            }
-            // A candidate (or a follower that had not heard) recognises the term's leader.
-            Role::Candidate { .. }
-            | Role::Precandidate { .. }
-            | Role::Follower { leader: None } => {
-                self.become_follower(now, self.current_term, Some(leader))
-            }
-            Role::Follower { .. } => {}
+        if !self.heard_from_leader(now, leader) {
+            return;
         }
-        // Heard from the leader of the current term: the election can wait.
-        self.reset_election_timer(now);
-        self.leader_contact = Some(now);
         // Log compaction: what precedes our snapshot is committed and matches.
         let (prev_log_index, prev_log_term, entries) =
             self.skip_compacted(prev_log_index, prev_log_term, entries);
@@ -1214,6 +1199,30 @@ impl Node {
             term,
             body,
         });
+    }
+
+    /// A message of our term from `leader` (AppendEntries, InstallSnapshot,
+    /// ReadHeartbeat): a candidate, or a follower that had not heard, recognises
+    /// the term's leader, and the election can wait. A leader never yields to a
+    /// rival of its own term (two cannot exist in a correct run): it refuses and
+    /// this returns false.
+    fn heard_from_leader(&mut self, now: Time, leader: NodeId) -> bool {
+        match self.role {
+            Role::Leader { .. } => {
+                let term = self.current_term;
+                self.reject(Some(leader), RejectReason::RivalLeader { term });
+                return false;
+            }
+            Role::Candidate { .. }
+            | Role::Precandidate { .. }
+            | Role::Follower { leader: None } => {
+                self.become_follower(now, self.current_term, Some(leader))
+            }
+            Role::Follower { .. } => {}
+        }
+        self.reset_election_timer(now);
+        self.leader_contact = Some(now);
+        true
     }
 
     /// The other voters of the configuration in force, in id order.

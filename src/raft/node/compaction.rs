@@ -102,20 +102,9 @@ impl Node {
         leader: NodeId,
         snapshot: Snapshot,
     ) {
-        match self.role {
-            Role::Leader { .. } => {
-                let term = self.current_term;
-                return self.reject(Some(leader), RejectReason::RivalLeader { term });
-            }
-            Role::Candidate { .. }
-            | Role::Precandidate { .. }
-            | Role::Follower { leader: None } => {
-                self.become_follower(now, self.current_term, Some(leader))
-            }
-            Role::Follower { .. } => {}
+        if !self.heard_from_leader(now, leader) {
+            return;
         }
-        self.reset_election_timer(now);
-        self.leader_contact = Some(now);
 
         let index = snapshot.last_index;
         if index <= self.commit_index {

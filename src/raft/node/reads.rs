@@ -92,20 +92,9 @@ impl Node {
     /// AppendEntries (its lease rests on our election timer and stickiness
     /// counting from here). Answered with the same round.
     pub(super) fn handle_read_heartbeat(&mut self, now: Time, leader: NodeId, round: u64) {
-        match self.role {
-            Role::Leader { .. } => {
-                let term = self.current_term;
-                return self.reject(Some(leader), RejectReason::RivalLeader { term });
-            }
-            Role::Candidate { .. }
-            | Role::Precandidate { .. }
-            | Role::Follower { leader: None } => {
-                self.become_follower(now, self.current_term, Some(leader))
-            }
-            Role::Follower { .. } => {}
+        if !self.heard_from_leader(now, leader) {
+            return;
         }
-        self.reset_election_timer(now);
-        self.leader_contact = Some(now);
         self.send(leader, MessageBody::ReadHeartbeatReply { round });
     }
 
