@@ -11,7 +11,8 @@
 // from a fixed origin, so following the clock moves one transform, not every
 // arrow. Zoom: wheel, + / − (buttons or keys); pan: drag, Shift+wheel, ← / →
 // (buttons or keys on the focused diagram); "Now" follows the clock again.
-// Click an arrow: the message in the inspector; click elsewhere on a lane: seek there.
+// Click an arrow (or [ / ] on the focused diagram): the message in the inspector;
+// click elsewhere on a lane: seek there.
 
 import { $, attr, klass, svg, termColor, text } from "./dom.js";
 
@@ -420,6 +421,8 @@ export class SequencePanel {
         ArrowRight: () => this.pan(e.shiftKey ? 1 : 0.25),
         n: () => this.follow(),
         Home: () => this.follow(),
+        "[": () => this.stepArrow(-1),
+        "]": () => this.stepArrow(1),
       };
       const f = keys[e.key];
       if (!f || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -427,6 +430,18 @@ export class SequencePanel {
       e.stopPropagation();
       f();
     });
+  }
+
+  /** Keyboard: selects the arrow sent before (-1) or after (+1) the selected
+   * one (from the newest drawn when none is), shows it in the inspector and
+   * says it in the readout. */
+  stepArrow(dir) {
+    const drawn = [...this.arrows.values()].map((a) => a.data).sort((a, b) => a[4] - b[4] || a[0] - b[0]);
+    if (!drawn.length) return text(this.readout, "No message in this window: zoom out or move it.");
+    const at = drawn.findIndex((d) => d[0] === this.selected);
+    const next = drawn[at < 0 ? (dir > 0 ? 0 : drawn.length - 1) : Math.max(0, Math.min(drawn.length - 1, at + dir))];
+    if (next[0] !== this.selected) this.pick(next[0]);
+    text(this.readout, describe(next, this.reasons));
   }
 
   hover(e) {

@@ -180,6 +180,20 @@ screenTests(
     await page.keyboard.press("n");
     await settle(page);
     assert.equal(await page.locator("#seq-now").getAttribute("aria-pressed"), "true");
+    // [ and ] walk the drawn messages by send time, each in the inspector and the readout.
+    await page.keyboard.press("[");
+    await settle(page);
+    const last = await page.locator("#seq-readout").textContent();
+    const id = +last.match(/^#(\d+) /)[1];
+    assert.equal(await page.locator("#insp-title").textContent(), `Message #${id}`, "[ selects the newest drawn message");
+    await page.keyboard.press("[");
+    await settle(page);
+    const earlier = +(await page.locator("#seq-readout").textContent()).match(/^#(\d+) /)[1];
+    assert.notEqual(earlier, id, "[ again: the one sent before it");
+    assert.equal(await page.locator("#insp-title").textContent(), `Message #${earlier}`);
+    await page.keyboard.press("]");
+    await settle(page);
+    assert.equal(await page.locator("#insp-title").textContent(), `Message #${id}`, "] goes forward again");
   },
   { only: ["desktop"], prepare: scripted },
 );
