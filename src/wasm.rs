@@ -521,14 +521,21 @@ impl Playground {
         to_js(&list)
     }
 
-    /// A full snapshot (see `present::View`): every log entry, every
-    /// message's detail, the newest `max_events` events (default 50).
-    pub fn view(&self, max_events: Option<f64>) -> Result<JsValue, JsError> {
+    /// A full snapshot (see `present::View`): every message's detail, the
+    /// newest `max_events` events (default 50) and the newest `max_log`
+    /// entries of each node's log (default: all; the console asks for 200,
+    /// so a long run's view stays fast).
+    pub fn view(&self, max_events: Option<f64>, max_log: Option<f64>) -> Result<JsValue, JsError> {
         let max_events = self.count(max_events, 50, "max events")?;
+        let max_log = max_log
+            .map(|m| input::whole(m, "max log entries", 0, u32::MAX as u64).map_err(err))
+            .transpose()?
+            .map(|m| m as usize);
         to_js(&View::with(
             self.world(),
             &ViewOptions {
                 max_events,
+                max_log,
                 ..ViewOptions::default()
             },
         ))
@@ -536,7 +543,8 @@ impl Playground {
 
     /// A lean snapshot for drawing a frame: no log entries (each node's
     /// `logSig` says when to fetch them with `logTail`), no messages (see
-    /// `messages`), events without message traffic unless `traffic`.
+    /// `messages`), events without message traffic unless `traffic`, toggles
+    /// without their explanations (static: `bugs()` has them).
     #[wasm_bindgen(js_name = frameView)]
     pub fn frame_view(&self, max_events: f64, traffic: bool) -> Result<JsValue, JsError> {
         let max_events = self.count(Some(max_events), 0, "max events")?;
@@ -548,6 +556,7 @@ impl Playground {
                 message_details: false,
                 quiet_events: !traffic,
                 messages: false,
+                explanations: false,
             },
         ))
     }

@@ -44,7 +44,7 @@ fn creates_a_cluster_from_a_config_object_or_nothing() {
     let p = cluster(3.0, 9.0);
     assert_eq!(p.nodes(), 3);
     assert_eq!(p.now(), 0.0);
-    let view = p.view(None).unwrap();
+    let view = p.view(None, None).unwrap();
     assert_eq!(nodes_of(&view).len(), 3);
     assert_eq!(get(&view, "seed").as_f64(), Some(9.0));
     let d = Playground::new(JsValue::UNDEFINED).unwrap();
@@ -99,7 +99,7 @@ fn elects_a_leader_within_two_simulated_seconds() {
     let mut p = cluster(5.0, 3.0);
     p.run_until(2000.0).unwrap();
     let leader = p.leader().expect("a leader");
-    let view = p.view(None).unwrap();
+    let view = p.view(None, None).unwrap();
     let leaders: Vec<f64> = nodes_of(&view)
         .iter()
         .filter(|n| get(n, "role").as_string().unwrap() == "leader")
@@ -114,7 +114,7 @@ fn a_write_commits_on_every_node() {
     p.run_until(1000.0).unwrap();
     p.write("x".into(), "42".into(), None).unwrap();
     p.run_for(1000.0).unwrap();
-    let view = p.view(None).unwrap();
+    let view = p.view(None, None).unwrap();
     for n in nodes_of(&view) {
         let kv = js_sys::JSON::stringify(&get(&n, "kv")).unwrap();
         assert_eq!(String::from(kv), r#"[["x","42"]]"#);
@@ -161,7 +161,7 @@ fn frame_view_packed_messages_and_log_tails_agree_with_the_full_view() {
     p.run_until(1000.0).unwrap();
     p.write("k".into(), "v".into(), None).unwrap();
     p.run_for(3.0).unwrap();
-    let full = p.view(None).unwrap();
+    let full = p.view(None, None).unwrap();
     let frame = p.frame_view(10.0, false).unwrap();
     let packed = p.messages().to_vec();
     let messages: Vec<JsValue> = js_sys::Array::from(&get(&full, "messages"))

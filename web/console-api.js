@@ -21,7 +21,7 @@ const HELP = `raft — the playground from the console (times in simulated ms, n
   crash(id)  restart(id)  timeout(id)
   write(key, value, node?)  read(key, node?)  del(key, node?)
   drop(messageId)  setNetwork({loss, duplicate, latencyMin, latencyMax})
-  setBug(name, on)  bugs()  view()  traceHash()  leader()  actions()
+  setBug(name, on)  bugs()  view(maxLog=200)  traceHash()  leader()  actions()
   setFeature("pre-vote"|"check-quorum", on)  features()  transfer(to)
   setReadMode("log"|"read-index"|"lease")   reads off the log (§6.4)
   setSnapshotThreshold(n)     log compaction: a snapshot every n applied entries (0 = off)
@@ -132,7 +132,9 @@ export function installConsoleApi(page) {
     addServer: (id) => act({ type: "addServer", node: id }),
     removeServer: (id) => act({ type: "removeServer", node: id }),
     bugs: () => pg().bugs(),
-    view: () => pg().view(50),
+    /** A snapshot; each log holds its newest `maxLog` entries (200 unless
+     * asked: `raft.view(Infinity)` for every entry, slow on a long run). */
+    view: (maxLog = 200) => pg().view(50, maxLog === Infinity ? undefined : maxLog),
     traceHash: () => pg().traceHash(),
     /** The sequence diagram's data from `fromMs` to `toMs` as of now:
      * `{ nowMs, arrows: [{ id, from, to, kind, sentMs, endMs, outcome, reason,

@@ -42,6 +42,7 @@ const bugList = new BugList({
   },
   onShow: (name) => tryAct({ type: "load", link: showMe(name) }),
   teach: (name) => ({ show: showMe(name), hint: hint(name) }),
+  explain: () => store.pg.bugs(),
 });
 let tour = null; // the guided tour, once the page runs
 const timeline = new TimelineBar(act);

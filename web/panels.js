@@ -318,9 +318,11 @@ export function renderChecker(v) {
  * the header naming every toggle that is on.
  */
 export class BugList {
-  /** `onToggle(name, on, box)`, `onShow(name)`; `teach(name)`: { show, hint }. */
-  constructor({ onToggle, onShow, teach }) {
+  /** `onToggle(name, on, box)`, `onShow(name)`; `teach(name)`: { show, hint };
+   * `explain()`: `[{ name, explanation }]`, asked once (frames leave the static text out). */
+  constructor({ onToggle, onShow, teach, explain }) {
     this.root = $("bugs");
+    this.explain = explain;
     this.onToggle = onToggle;
     this.onShow = onShow;
     this.teach = teach;
@@ -333,12 +335,13 @@ export class BugList {
 
   render(bugs) {
     if (!this.boxes.size) {
+      const why = new Map(this.explain().map((b) => [b.name, b.explanation]));
       for (const b of bugs) {
         const li = html("li", null, this.root);
         const label = html("label", null, li);
         const box = html("input", { type: "checkbox", "data-bug": b.name }, label);
         html("code", null, label).textContent = b.name;
-        html("p", { class: "small muted" }, li).textContent = b.explanation;
+        html("p", { class: "small muted" }, li).textContent = why.get(b.name);
         const { show, hint } = this.teach(b.name);
         if (hint) html("p", { class: "small muted hint" }, li).textContent = hint;
         if (show) {

@@ -172,6 +172,8 @@ pub struct TimingView {
 #[serde(rename_all = "camelCase")]
 pub struct BugView {
     pub name: &'static str,
+    /// Empty (and left out) without [`ViewOptions::explanations`].
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub explanation: &'static str,
     pub on: bool,
 }
@@ -205,6 +207,9 @@ pub struct ViewOptions {
     /// List the messages in flight (a page may fetch them packed instead, see
     /// [`super::frames::packed_messages`]).
     pub messages: bool,
+    /// Give each broken-rule toggle its explanation (static text: a page
+    /// drawing every frame fetches it once, see `Playground::bugs`).
+    pub explanations: bool,
 }
 
 impl Default for ViewOptions {
@@ -215,6 +220,7 @@ impl Default for ViewOptions {
             message_details: true,
             quiet_events: false,
             messages: true,
+            explanations: true,
         }
     }
 }
@@ -316,7 +322,11 @@ impl View {
                 .iter()
                 .map(|&b| BugView {
                     name: b.name(),
-                    explanation: b.explanation(),
+                    explanation: if options.explanations {
+                        b.explanation()
+                    } else {
+                        ""
+                    },
                     on: cfg.bugs.is_on(b),
                 })
                 .collect(),
@@ -454,6 +464,7 @@ mod tests {
                 message_details: false,
                 quiet_events: true,
                 messages: true,
+                explanations: false,
             },
         );
         for (f, s) in full.nodes.iter().zip(&small.nodes) {
@@ -470,6 +481,11 @@ mod tests {
             assert_eq!(message_detail(&w, f.id).as_deref(), Some(f.detail.as_str()));
         }
         assert!(small.events.len() <= 10);
+        assert!(full.bugs.iter().all(|b| !b.explanation.is_empty()));
+        assert!(
+            small.bugs.iter().all(|b| b.explanation.is_empty()),
+            "static text is fetched once"
+        );
         for (f, s) in full.nodes.iter().zip(&small.nodes) {
             assert_eq!(f.log_sig, s.log_sig);
             let server = w.server(f.id).unwrap();
