@@ -178,25 +178,30 @@ export class SequencePanel {
     const n = data[3];
     const first = Math.max(0, n - MAX_ARROWS);
     this.notDrawn = first;
-    const seen = new Set();
+    // Numbers compared in place and a generation mark instead of a key string
+    // and a set per arrow: most arrows are unchanged from the last frame.
+    const gen = (this.gen = (this.gen ?? 0) + 1);
     for (let i = first; i < n; i++) {
       const o = HEADER + i * ARROW;
       const id = data[o];
-      seen.add(id);
-      const sig = `${data[o + 5]}|${data[o + 6]}|${id === this.selected}`;
+      const sel = id === this.selected;
       let a = this.arrows.get(id);
-      if (a && a.sig === sig) continue;
-      if (!a) {
-        a = { line: svg("line", {}, this.plot), cross: null };
+      if (a) {
+        a.gen = gen;
+        if (a.end === data[o + 5] && a.outcome === data[o + 6] && a.sel === sel) continue;
+      } else {
+        a = { line: svg("line", {}, this.plot), cross: null, gen };
         a.line.dataset.id = String(id);
         this.arrows.set(id, a);
       }
-      a.sig = sig;
+      a.end = data[o + 5];
+      a.outcome = data[o + 6];
+      a.sel = sel;
       a.data = Array.from(data.subarray(o, o + ARROW));
       this.drawArrow(a);
     }
     for (const [id, a] of this.arrows)
-      if (!seen.has(id)) {
+      if (a.gen !== gen) {
         a.line.remove();
         a.cross?.remove();
         this.arrows.delete(id);
