@@ -15,13 +15,16 @@
 //      page / native ratio; the two trace hashes must agree
 //   4. fast-forward of one simulated hour with 3 clients, in node and in the page
 //   5. the wasm's linear memory after the hour
-//   6. the page weight per file (scripts/page-weight.sh)
+//   6. time travel in Chromium: random seeks in a 10-minute run of 5 nodes with 3
+//      busy clients (seek-measure.mjs; SEEKS=100 by default)
+//   7. the page weight per file (scripts/page-weight.sh)
 
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { distDir, loadPlayground, openPage, repoRoot, setup } from "./helpers.mjs";
+import { measureSeeks } from "./seek-measure.mjs";
 
 const RUNS = +(process.env.RUNS ?? 1);
 const SPAN_MS = 600_000;
@@ -109,7 +112,9 @@ try {
     );
   const sim = await best(() => inPage(WORKLOAD, SPAN_MS));
   const hour = await best(() => inPage(HOUR, 3_600_000));
-  page = { sim, hour };
+  await p.waitForFunction(() => document.body.classList.contains("ready"));
+  const seeks = await measureSeeks(p, { seeks: +(process.env.SEEKS ?? 100) });
+  page = { sim, hour, seeks };
   await context.close();
 } finally {
   await env.close();
@@ -131,7 +136,8 @@ if (native) {
 console.log(`traceHash() after 600 s (replay in hash mode): node ${fmt(nodeSim.hashMs)} ms, Chromium ${fmt(page.sim.hashMs)} ms; cached: ${fmt(nodeSim.cachedMs, 3)} ms`);
 console.log(`fast-forward 1 simulated hour, 3 clients: node ${fmt(nodeHour.ms / 1000, 2)} s, Chromium ${fmt(page.hour.ms / 1000, 2)} s`);
 console.log(`wasm memory after the hour (node): ${fmt(nodeHour.memory / 2 ** 20, 1)} MiB`);
-console.log(`seek p50/p95: no time travel in the page yet`);
+const s = page.seeks;
+console.log(`seek in a 10-minute run (5 nodes, 3 clients; run to the end ${fmt(s.runToEndMs)} ms with checkpoints): p50 ${s.seekMs.p50} ms, p95 ${s.seekMs.p95} ms, max ${s.seekMs.max} ms; step back p50 ${s.stepBackMs.p50} ms, p95 ${s.stepBackMs.p95} ms; seek + two frames p50 ${s.seekThenTwoFramesMs.p50} ms, p95 ${s.seekThenTwoFramesMs.p95} ms`);
 console.log("page weight (gzip -9):");
 try {
   process.stdout.write(execFileSync("bash", [join(repoRoot, "scripts", "page-weight.sh"), distDir], { encoding: "utf8" }));
