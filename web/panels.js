@@ -29,7 +29,8 @@ export class LogMatrix {
       row.roleEl = html("span", { class: "r" }, row.head);
       row.commitText = html("span", null, row.head);
       row.track = html("div", { class: "ltrack" }, row);
-      row.cells = new Map();
+      row.cells = new Map(); // log index -> its cell (those in the window)
+      row.slots = []; // index % WINDOW -> a cell element, reused
       row.log = [];
       row.logSig = 0;
       row.logLength = 0;
@@ -113,11 +114,7 @@ export class LogMatrix {
         const e = log[i];
         if (e.index < base) break;
         let c = row.cells.get(e.index);
-        if (!c) {
-          c = html("span", { class: "cell" }, row.track);
-          c.style.left = `${(e.index - 1) * CELL}px`;
-          row.cells.set(e.index, c);
-        }
+        if (!c) c = this.cellFor(row, e.index);
         const done = e.index <= n.commitIndex;
         if (c.term !== e.term || c.done !== done || c.cmd !== e.command) {
           c.term = e.term;
@@ -136,12 +133,25 @@ export class LogMatrix {
         const first = Math.max(base, (n.compacted || 0) + 1);
         for (const [i, c] of row.cells)
           if (i < first || i > last) {
-            c.remove();
+            // Kept in its slot for a later index: hidden, no longer a .cell.
+            klass(c, "spare");
+            style(c, "display", "none");
+            c.removeAttribute("title");
+            c.term = undefined;
             row.cells.delete(i);
           }
       }
     }
-    if (moved && this.stick) this.root.scrollLeft = 1e9;
+    if (moved && this.stick && !this.scrollSoon) {
+      // Scrolling needs a fresh layout: set now, right after this frame's DOM
+      // writes, it would force the whole page's layout in the middle of the
+      // frame (~100 ms after a seek into a long run). At the start of the next
+      // frame the layout the browser made for painting is still fresh.
+      this.scrollSoon = requestAnimationFrame(() => {
+        this.scrollSoon = 0;
+        this.root.scrollLeft = 1e9;
+      });
+    }
   }
 
   /**
@@ -161,6 +171,28 @@ export class LogMatrix {
     style(row.snap, "width", `${(upTo - base + 1) * CELL - 2}px`);
     text(row.snap, `snapshot ≤${compacted}`);
     row.snap.title = `Entries 1 to ${compacted} are compacted: a snapshot of the state machine replaced them (log compaction).`;
+  }
+
+  /**
+   * The cell element for log index `index`: the element of the slot
+   * `index % WINDOW`, reused (the window never holds two indices of one
+   * slot), so a seek or a slide changes the cells in place instead of
+   * removing hundreds and making hundreds.
+   */
+  cellFor(row, index) {
+    const slot = index % WINDOW;
+    let c = row.slots[slot];
+    if (c) {
+      if (row.cells.get(c.index) === c) row.cells.delete(c.index);
+      c.term = undefined; // content to be drawn afresh
+      style(c, "display", "");
+    } else {
+      c = row.slots[slot] = html("span", { class: "cell" }, row.track);
+    }
+    c.index = index;
+    style(c, "left", `${(index - 1) * CELL}px`);
+    row.cells.set(index, c);
+    return c;
   }
 
   /** The newest entries last fetched for node `id` (for the inspector). */
