@@ -4,6 +4,13 @@
 //!
 //! Node `n` is "S`n`" in captions, as in the paper's figures.
 
+mod production;
+
+pub use production::{
+    ADD_REMOVE_SERVER, CHECKQUORUM_DEPOSES, GC_PAUSED_LEADER, LEADERSHIP_TRANSFER,
+    LEASE_READ_STALE, READ_INDEX_SAFE, REJOIN_DISRUPTS, SNAPSHOT_CATCH_UP,
+};
+
 use super::Scenario;
 use crate::kv::{ClientId, Command, Op};
 use crate::raft::{Bug, Bugs, Config as RaftConfig, Entry, Log, NodeId, PersistentState, Term};
@@ -56,9 +63,10 @@ fn phase(name: &'static str, start: crate::raft::Time, caption: &'static str) ->
     }
 }
 
-/// Every preset, in gallery order.
+/// Every preset, in gallery order: the paper's stories, then the production
+/// features.
 pub fn all() -> Vec<Preset> {
-    vec![
+    let mut all = vec![
         figure8(false),
         figure8(true),
         figure7(),
@@ -68,7 +76,9 @@ pub fn all() -> Vec<Preset> {
         redirect(),
         crash_restart(),
         state_machines(),
-    ]
+    ];
+    all.extend(production::all());
+    all
 }
 
 /// The preset with this id.

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod story;
+
 use raft_playground::check::{Property, Violation};
 use raft_playground::kv::Op;
 use raft_playground::raft::{NodeId, PersistentState, RoleKind, Term};
