@@ -438,17 +438,21 @@ impl Playground {
     }
 
     /// Membership change (§4.1–4.2): the leader adds node `node` (after
-    /// catching it up as a non-voter).
+    /// catching it up as a non-voter). A change the leader would refuse (one
+    /// is pending, …) is an error with its sentence, and is not recorded.
     #[wasm_bindgen(js_name = addServer)]
     pub fn add_server(&mut self, node: f64) -> Result<(), JsError> {
         let node = self.node(node)?;
+        self.refuse_membership(crate::raft::MembershipChange::AddServer(node))?;
         self.act(Action::AddServer { node })
     }
 
-    /// Membership change: the leader removes node `node` (itself included).
+    /// Membership change: the leader removes node `node` (itself included);
+    /// a refusal (the last member, …) is an error, as for `addServer`.
     #[wasm_bindgen(js_name = removeServer)]
     pub fn remove_server(&mut self, node: f64) -> Result<(), JsError> {
         let node = self.node(node)?;
+        self.refuse_membership(crate::raft::MembershipChange::RemoveServer(node))?;
         self.act(Action::RemoveServer { node })
     }
 
@@ -809,6 +813,15 @@ impl Playground {
     fn client(&mut self, op: Op, node: Option<f64>) -> Result<(), JsError> {
         let to = node.map(|n| self.node(n)).transpose()?;
         self.act(Action::Client { op, to })
+    }
+
+    /// The leader's refusal of `change`, as its sentence (see
+    /// `present::membership_view::refusal`).
+    fn refuse_membership(&self, change: crate::raft::MembershipChange) -> Result<(), JsError> {
+        match crate::present::membership_view::refusal(self.world(), change) {
+            Some(sentence) => Err(err(sentence)),
+            None => Ok(()),
+        }
     }
 
     fn act(&mut self, action: Action) -> Result<(), JsError> {

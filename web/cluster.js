@@ -179,6 +179,21 @@ export class Cluster {
     const maxTerm = Math.max(0, ...v.nodes.map((n) => n.term));
     for (const n of v.nodes) this.drawNode(n, v, ui, maxTerm);
     this.drawMessages(v, packed, ui.selection?.kind === "msg" ? ui.selection.id : 0);
+    this.drawConfiguration(v.configuration);
+  }
+
+  /** Membership change: the leader's configuration in a line under the ring
+   * ("Configuration {1,2,3,4} at index 12, committed"); hidden while every
+   * node has always been a member. */
+  drawConfiguration(c) {
+    const line = (this.configLine ||= $("config-line"));
+    const sig = c ? c.text : "";
+    if (line.sig === sig) return;
+    line.sig = sig;
+    line.hidden = !c;
+    text(line, sig);
+    if (c)
+      line.title = `The voters ${c.leader ? "of the leader" : "known"} (S${c.node}): a majority of them elects and commits. A server uses the newest configuration in its log, committed or not; "pending" until that entry commits.`;
   }
 
   layout(groups) {
@@ -337,10 +352,17 @@ export class Cluster {
     // not know yet, and steps down on the first message of a newer term.
     const stale = role === "leader" && n.term < maxTerm;
     const culprit = !!ui.culprits?.has(n.id);
-    const sig = `${role}|${n.term}|${stale ? maxTerm : 0}|${n.votes.join(",")}|${sel}|${ui.bad.has(n.id)}|${culprit}|${split}|${this.layoutSig}`;
+    // Membership change: where it stands in the leader's configuration.
+    const standing = n.membership?.standing ?? "voter";
+    const change = memberChange(v.configuration, n.id);
+    const sig = `${role}|${n.term}|${stale ? maxTerm : 0}|${n.votes.join(",")}|${sel}|${ui.bad.has(n.id)}|${culprit}|${split}|${this.layoutSig}|${standing}|${change}`;
     if (g.sig !== sig) {
       g.sig = sig;
-      klass(g, `node ${role}${stale ? " stale" : ""}${sel ? " sel" : ""}${ui.bad.has(n.id) ? " bad" : ""}${culprit ? " culprit" : ""}`);
+      const member = STANDING[standing];
+      klass(
+        g,
+        `node ${role}${stale ? " stale" : ""}${sel ? " sel" : ""}${ui.bad.has(n.id) ? " bad" : ""}${culprit ? " culprit" : ""}${member ? ` ${member.cls}` : ""}`,
+      );
       style(g, "--term", termColor(n.term));
       text(g.term, `term ${n.term}`);
       const compact = this.geo.compact;
@@ -355,11 +377,14 @@ export class Cluster {
               : `♛ stale leader (term ${n.term} < ${maxTerm})`
             : role === "leader"
               ? "♛ leader"
-              : role;
+              : member && role === "follower"
+                ? member.label
+                : role;
       text(g.roleText, roleText);
+      text(g.memberTag, change);
       // The <title> is both the tooltip and the accessible name (no
       // aria-label: it would have to repeat every word drawn inside).
-      g.summary = nodeSummary(n, role, stale, maxTerm, majority);
+      g.summary = nodeSummary(n, role, stale, maxTerm, majority) + (member ? `; ${member.words}` : "") + (change ? `; ${changeWords(v.configuration, change)}` : "");
       text(g.crownTitle, stale ? `Stale leader: term ${n.term}, but the cluster is at term ${maxTerm}` : `Leader of term ${n.term}`);
       g.votes.replaceChildren();
       if (role === "candidate") {
@@ -549,6 +574,28 @@ export class Cluster {
   }
 }
 
+/** How a node outside the leader's configuration is drawn: its class, the
+ * label under it (instead of "follower") and the words of its tooltip. */
+const STANDING = {
+  "non-member": { cls: "outside", label: "not a member", words: "not a member of the configuration: it never votes or stands for election" },
+  removed: { cls: "outside removed", label: "removed", words: "removed from the configuration: not a member any more, it sits elections out" },
+  "catching-up": { cls: "catching-up", label: "catching up", words: "being added: the leader sends it the log as a non-voter until it is close enough" },
+};
+
+/** The short label of a node the newest configuration entry added ("+ added")
+ * or removed ("− removed"), or "". */
+function memberChange(config, id) {
+  if (!config) return "";
+  if (config.added === id) return "+ added";
+  if (config.removed === id) return "− removed";
+  return "";
+}
+
+function changeWords(config, change) {
+  const what = change.startsWith("+") ? "added" : "removed";
+  return `${what} by the configuration entry at index ${config.index} (${config.committed ? "committed" : "pending"})`;
+}
+
 /** What a link's state is, in words. */
 function linkWords(a, b, ab, ba, split) {
   if (ab && ba) return split ? "cut by the partition" : "cut both ways";
@@ -601,6 +648,7 @@ function makeNode(parent, id, geo) {
   g.split = svg("text", { class: "split", x: -nr + 2, y: -nr + 9 }, g);
   g.pauseRing = svg("circle", { r: nr + 5, class: "pause-ring", visibility: "hidden" }, g);
   g.fault = svg("text", { class: "fault", x: nr * 0.62, y: -nr * 0.86 }, g);
+  g.memberTag = svg("text", { class: "member-tag", x: -nr * 0.62, y: -nr * 0.86 }, g);
   return g;
 }
 

@@ -13,7 +13,8 @@ import { DEFAULT_CLUSTER, MAX_SPEED, MIN_SPEED, store } from "./store.js";
 
 const HELP = `raft — the playground from the console (times in simulated ms, nodes 1..N):
   reset({nodes, seed, ...})   new cluster (also electionTimeoutMin/Max, heartbeatInterval,
-                              latencyMin/Max, loss, duplicate, clients, bugs: [names])
+                              latencyMin/Max, loss, duplicate, clients, bugs: [names],
+                              initialMembers: k = only nodes 1..k start as members)
   step()  runFor(ms)  runUntil(ms)  now()  pause()  play()  speed(x)
   seek(ms)  seekStep(n)  stepBack()  position()  markers()  branches()  branch(index)
                               time travel (acting in the past forks a branch)

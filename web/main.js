@@ -23,6 +23,7 @@ import { Hunt } from "./hunt.js";
 import { HistoryList } from "./history.js";
 import { ClientHistory } from "./clients.js";
 import { Tour } from "./tour.js";
+import { fillMembers, initialMembers, installMembers } from "./membership.js";
 
 const FRAME_BUDGET_MS = 8; // simulation work per frame at most; beyond, time lags
 const MAX_EVENTS = 40;
@@ -153,6 +154,7 @@ function newCluster(config = {}, ready = null) {
   html("option", { value: "" }, to).textContent = "the leader";
   for (let i = 1; i <= n; i++) html("option", { value: i }, to).textContent = `S${i}`;
   $("new-nodes").value = String(n);
+  fillMembers();
   store.view = pg.frameView(MAX_EVENTS, $("ev-traffic").checked);
   $("new-seed").value = String(store.view.seed);
   syncNetwork();
@@ -581,10 +583,12 @@ function wireControls() {
   $("speed").oninput = (e) => setSpeed(10 ** +e.target.value);
   const nodes = $("new-nodes");
   for (let i = 1; i <= 9; i++) html("option", { value: i }, nodes).textContent = String(i);
+  const startNew = () => tryAct({ type: "reset", config: { nodes: +nodes.value, seed: Math.trunc(+$("new-seed").value), ...initialMembers() } });
   $("new-cluster").onsubmit = (e) => {
     e.preventDefault();
-    tryAct({ type: "reset", config: { nodes: +nodes.value, seed: Math.trunc(+$("new-seed").value) } });
+    startNew();
   };
+  installMembers(startNew);
   $("write-form").onsubmit = (e) => {
     e.preventDefault();
     const op = $("w-op").value;

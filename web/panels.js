@@ -4,6 +4,14 @@
 
 import { $, attr, fmtMs, html, klass, style, termColor, termInk, text } from "./dom.js";
 
+/** A node's standing in the leader's configuration, in words (membership change). */
+const STANDING_WORDS = {
+  voter: "a member (votes)",
+  "catching-up": "catching up as a non-voter, to be added",
+  removed: "removed: not a member any more",
+  "non-member": "not a member",
+};
+
 /** The clock rates the inspector offers (the console takes any from 0.25 to 4). */
 const CLOCK_RATES = [0.5, 0.75, 1, 1.5, 2, 3];
 
@@ -484,6 +492,8 @@ export class Inspector {
     this.btns.write = this.button("Write here");
     this.btns.gc = this.button("Pause");
     this.btns.transfer = this.button("Transfer here");
+    // Membership change: one button, "Add to cluster" or "Remove from cluster".
+    this.btns.member = this.button("Remove from cluster");
     // Clock drift: the rate its timers run at (the seed's "clocks drift").
     const clock = html("select", { class: "clock-rate", "aria-label": "Clock rate" }, this.actions);
     clock.title = "Clock drift: its timers run at this rate × real time";
@@ -515,6 +525,16 @@ export class Inspector {
     b.transfer.disabled = n.crashed || n.role === "leader";
     b.transfer.onclick = () => this.h.act({ type: "transfer", to: n.id });
     b.transfer.title = "The leader hands its leadership to this node (TimeoutNow, §3.10)";
+    // Membership change through the leader: a refusal (one change at a time,
+    // the last member, …) comes back as the core's sentence in a toast.
+    const standing = n.membership?.standing ?? "voter";
+    const outside = standing !== "voter";
+    text(b.member, standing === "catching-up" ? "Catching up…" : outside ? "Add to cluster" : "Remove from cluster");
+    b.member.disabled = standing === "catching-up";
+    b.member.onclick = () => this.h.act({ type: outside ? "addServer" : "removeServer", node: n.id });
+    b.member.title = outside
+      ? "The leader adds it to the configuration: first it catches up as a non-voter (§4.2.1), then one configuration entry adds it"
+      : "The leader removes it from the configuration with one configuration entry (§4.1)";
     const rate = String(n.clockRate ?? 1);
     // A rate set from the console may not be in the list: show it as it is.
     if (![...b.clock.options].some((o) => o.value === rate)) html("option", { value: rate }, b.clock).textContent = `${rate}× clock`;
@@ -561,6 +581,14 @@ export class Inspector {
       ["election timeout", timer],
       ["restarts", n.restarts],
     ]);
+    if (n.membership) {
+      const m = n.membership;
+      const at = m.index ? `index ${m.index}, ${m.committed ? "committed" : "pending"}` : "the initial one";
+      fields(this.body, [
+        ["membership", STANDING_WORDS[m.standing]],
+        ["its configuration", `{${m.members.join(",")}} (${at})`],
+      ]);
+    }
     if (n.paused) fields(this.body, [["paused", `${n.backlog} messages waiting`]]);
     if (n.clockRate) fields(this.body, [["clock rate", `${n.clockRate}× real time`]]);
     if (n.role === "candidate") fields(this.body, [["votes", n.votes.map((x) => `S${x}`).join(" ")]]);

@@ -34,6 +34,9 @@ pub struct PageConfig {
     pub clients: Option<f64>,
     /// Broken-rule toggles to turn on, by name.
     pub bugs: Vec<String>,
+    /// Membership change: nodes 1 to this many start as the configuration, the
+    /// rest outside it (default: every node).
+    pub initial_members: Option<f64>,
 }
 
 /// Network knobs as the page sets them; absent fields keep their current value.
@@ -49,7 +52,7 @@ pub struct PageNetwork {
 impl PageConfig {
     /// The keys a config object may have, in the order [`PageConfig::read`]
     /// reads them (a test holds the two together).
-    pub const FIELDS: [&'static str; 11] = [
+    pub const FIELDS: [&'static str; 12] = [
         "nodes",
         "seed",
         "electionTimeoutMin",
@@ -61,6 +64,7 @@ impl PageConfig {
         "duplicate",
         "clients",
         "bugs",
+        "initialMembers",
     ];
 }
 
@@ -107,12 +111,14 @@ impl PageConfig {
             network: PageNetwork::read_in(w, &mut get)?,
             clients: number(w, "clients", get("clients"))?,
             bugs: Vec::new(),
+            initial_members: None,
         };
         match get("bugs") {
             Field::Missing => {}
             Field::Strings(b) => c.bugs = b,
             _ => return Err(format!("{w}: bugs must be a list of names")),
         }
+        c.initial_members = number(w, "initialMembers", get("initialMembers"))?;
         Ok(c)
     }
 }
@@ -282,6 +288,13 @@ impl PageConfig {
         for name in &self.bugs {
             c.bugs.set(bug(name)?, true);
         }
+        if let Some(k) = self.initial_members {
+            let k = whole(k, "initial members", 1, c.nodes as u64)? as NodeId;
+            // Every node a member is the default: no configuration to record.
+            if k < c.nodes as NodeId {
+                c.initial_members = (1..=k).collect();
+            }
+        }
         c.validate()?;
         Ok(c)
     }
@@ -361,6 +374,7 @@ mod tests {
             },
             clients: Some(2.0),
             bugs: vec!["forget-vote".into()],
+            initial_members: Some(2.0),
         }
         .sim_config()
         .unwrap();
@@ -372,6 +386,12 @@ mod tests {
         assert_eq!(c.network.latency_max, 30_000);
         assert_eq!(c.clients.count, 2);
         assert!(c.bugs.is_on(Bug::ForgetVote));
+        assert_eq!(c.initial_members, vec![1, 2]);
+        let all = PageConfig {
+            initial_members: Some(5.0),
+            ..Default::default()
+        };
+        assert!(all.sim_config().unwrap().initial_members.is_empty());
     }
 
     #[test]

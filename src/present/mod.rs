@@ -23,6 +23,7 @@ pub mod history_list;
 pub mod input;
 pub mod log_delta;
 pub mod membership_text;
+pub mod membership_view;
 pub mod sequence;
 pub mod timeline_view;
 pub mod view;

@@ -4,6 +4,7 @@
 
 use super::describe;
 use super::log_delta::{EntryView, log_sig_of, newest_entries};
+use super::membership_view::{ConfigurationView, NodeMembershipView, membership_views};
 use crate::event::{DropReason, Event, EventKind, MessageId, MessageKind, Violation};
 use crate::raft::{Bug, LogIndex, NodeId, Role, Term};
 use crate::sim::world::{Server, World};
@@ -25,6 +26,10 @@ pub struct View {
     /// Newest first.
     pub events: Vec<EventView>,
     pub timing: TimingView,
+    /// Membership change: the leader's configuration (see
+    /// [`super::membership_view`]). Absent from JSON while not in play.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ConfigurationView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -69,6 +74,10 @@ pub struct NodeView {
     /// Clock drift: the node's clock rate (× real time). Absent when exactly 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_rate: Option<f64>,
+    /// Membership change: the node's configuration in force and its standing
+    /// in the leader's. Absent from JSON while not in play.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<NodeMembershipView>,
 }
 
 fn is_zero_index(i: &LogIndex) -> bool {
@@ -250,10 +259,19 @@ impl View {
     /// Takes a snapshot holding what `options` ask for.
     pub fn with(world: &World, options: &ViewOptions) -> View {
         let now = world.now();
+        let (configuration, mut node_memberships) = match membership_views(world) {
+            Some((c, nodes)) => (Some(c), nodes.into_iter().map(Some).collect()),
+            None => (None, Vec::new()),
+        };
+        node_memberships.resize(world.servers().len(), None);
         let nodes = world
             .servers()
             .iter()
-            .map(|s| node_view(s, options.max_log))
+            .zip(node_memberships)
+            .map(|(s, membership)| NodeView {
+                membership,
+                ..node_view(s, options.max_log)
+            })
             .collect();
         let messages = world
             .in_flight()
@@ -343,6 +361,7 @@ impl View {
                 election_timeout_max: ms(cfg.raft.election_timeout_max),
                 heartbeat_interval: ms(cfg.raft.heartbeat_interval),
             },
+            configuration,
         }
     }
 }
@@ -375,6 +394,7 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
             paused: false,
             backlog: 0,
             clock_rate: clock_rate(s),
+            membership: None,
         };
     };
     let (votes, progress) = match node.role() {
@@ -416,6 +436,7 @@ fn node_view(s: &Server, max_log: Option<usize>) -> NodeView {
         paused: s.paused,
         backlog: s.backlog.len(),
         clock_rate: clock_rate(s),
+        membership: None,
     }
 }
 

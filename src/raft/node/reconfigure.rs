@@ -28,11 +28,13 @@ impl Node {
         result
     }
 
-    fn try_change_membership(
-        &mut self,
-        now: Time,
-        change: MembershipChange,
-    ) -> Result<(), MembershipRefusal> {
+    /// Whether this node would refuse `change` now, and why (nothing changes:
+    /// a page asks before it records the change, to show the refusal).
+    pub fn membership_refusal(&self, change: MembershipChange) -> Option<MembershipRefusal> {
+        self.check_membership_change(change).err()
+    }
+
+    fn check_membership_change(&self, change: MembershipChange) -> Result<(), MembershipRefusal> {
         let Role::Leader { transfer, .. } = &self.role else {
             let leader_hint = self.leader_hint();
             return Err(MembershipRefusal::NotLeader { leader_hint });
@@ -43,7 +45,15 @@ impl Node {
         let own_term_committed = self.log.term_at(self.commit_index) == Some(self.current_term);
         let uncommitted_term = (!own_term_committed).then_some(self.current_term);
         self.membership
-            .check_change(change, &self.members, self.commit_index, uncommitted_term)?;
+            .check_change(change, &self.members, self.commit_index, uncommitted_term)
+    }
+
+    fn try_change_membership(
+        &mut self,
+        now: Time,
+        change: MembershipChange,
+    ) -> Result<(), MembershipRefusal> {
+        self.check_membership_change(change)?;
         match change {
             MembershipChange::AddServer(server) => {
                 let last_index = self.log.last_index();
