@@ -55,6 +55,7 @@ fn frame(t: &Timeline) -> View {
             message_details: false,
             quiet_events: true,
             messages: false,
+            explanations: false,
         },
     )
 }
