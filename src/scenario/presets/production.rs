@@ -53,7 +53,7 @@ fn preset(
 fn rejoin_disrupts() -> Preset {
     let title = "A rejoining node disrupts the leader, unless PreVote";
     let caption = "Without PreVote, a node cut off from the others keeps timing out and raising its term, and when it comes back its higher term deposes a healthy leader for nothing. S5 is cut off at 0.3 s and stands for terms 2 to 5 alone while S1 leads term 1 and commits x=1. When the network heals (1.3 s), S5's answer to S1's heartbeat carries term 5: S1 steps down. S5 cannot win (its log lacks x=1) and S3 wins term 7. Then PreVote is turned on and S5 is cut off again: now it only asks whether the others would vote for it, hears nothing, and its term stays 7. When it rejoins at 3.1 s, S3 goes on leading term 7: no election at all.";
-    let s = scenario(title, caption, lively(5, 11))
+    let mut s = scenario(title, caption, lively(5, 11))
         .at(50 * MS, Action::Timeout { node: 1 })
         .at(
             300 * MS,
@@ -78,7 +78,6 @@ fn rejoin_disrupts() -> Preset {
         )
         .at(2200 * MS, put("y", "2", None))
         .at(3100 * MS, Action::Heal);
-    let mut s = s;
     s.view.selected = Some(5);
     let phases = vec![
         phase(
@@ -332,6 +331,9 @@ fn drifted_read(mode: ReadMode) -> Preset {
                 permille: 2000,
             },
         )
+        // The moments `drift_scenario` of tests/raft_reads.rs finds live with
+        // this seed: the cut lands 0.1 ms after a heartbeat round renewed
+        // S2's lease; S1 stands 90 ms later; the write and the read follow.
         .at(
             1_130_900,
             Action::Partition {
