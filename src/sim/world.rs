@@ -8,6 +8,8 @@
 
 /// The scripted mode's hooks (tests: see `sim::harness`), in their own file.
 mod script_hooks;
+/// Memory accounting: a world taken apart into named pieces.
+mod memory_parts;
 
 use crate::check::liveness::LivenessWatch;
 use crate::check::{Checker, Violation};
