@@ -182,7 +182,12 @@ fn main() {
     let with = measure(on, until);
 
     println!("{minutes} simulated minutes, 5 nodes, 3 clients, seed 1 (exact heap bytes)");
-    println!("{:<52} {:>14} {:>16}", "", "compaction off", format!("threshold {on}"));
+    println!(
+        "{:<52} {:>14} {:>16}",
+        "",
+        "compaction off",
+        format!("threshold {on}")
+    );
     let row = |name: &str, a: String, b: String| println!("{name:<52} {a:>14} {b:>16}");
     row("the world alone", mib(off.world), mib(with.world));
     for ((name, a), (_, b)) in off.world_parts.iter().zip(&with.world_parts) {
@@ -193,7 +198,11 @@ fn main() {
         mib(off.page),
         mib(with.page),
     );
-    row("  peak while running", mib(off.page_peak), mib(with.page_peak));
+    row(
+        "  peak while running",
+        mib(off.page_peak),
+        mib(with.page_peak),
+    );
     let page_world = |f: &Figures| f.page_parts.iter().skip(4).map(|p| p.1).sum::<usize>();
     for ((name, a), (_, b)) in off.page_parts.iter().zip(&with.page_parts).take(4) {
         row(&format!("  {name}"), mib(*a), mib(*b));
@@ -203,13 +212,21 @@ fn main() {
         mib(off.estimate),
         mib(with.estimate),
     );
-    row("  page: the present world", mib(page_world(&off)), mib(page_world(&with)));
+    row(
+        "  page: the present world",
+        mib(page_world(&off)),
+        mib(page_world(&with)),
+    );
     for ((name, a), (_, b)) in off.page_parts.iter().zip(&with.page_parts).skip(4) {
         row(&format!("    {name}"), mib(*a), mib(*b));
     }
     let kib = |b: usize| format!("{:.1} KiB", b as f64 / 1024.0);
     let total = |f: &Figures| f.clone_parts.iter().map(|p| p.1).sum::<usize>();
-    row("a checkpoint's clone, alone", kib(total(&off)), kib(total(&with)));
+    row(
+        "a checkpoint's clone, alone",
+        kib(total(&off)),
+        kib(total(&with)),
+    );
     for ((name, a), (_, b)) in off.clone_parts.iter().zip(&with.clone_parts) {
         row(&format!("  {name}"), kib(*a), kib(*b));
     }

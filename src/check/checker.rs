@@ -27,8 +27,8 @@
 use crate::check::linearizability::NonLinearizable;
 use crate::check::linearizable_watch::LinearizableWatch;
 use crate::check::shadow::{
-    Committed, Committer, PerIndex, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of,
-    to_usize,
+    Committed, Committer, PerIndex, Slot, chain, command_of, describe_slot, first_mismatch, get,
+    hash_of, to_usize,
 };
 use crate::chunked::{CHUNK, Chunked};
 use crate::event::describe;
@@ -836,10 +836,7 @@ impl Checker {
         let Some(ns) = self.nodes.get(&node) else {
             return;
         };
-        let (Some(mine), Some(theirs)) = (
-            ns.slot(first).copied(),
-            self.committed_at(first),
-        ) else {
+        let (Some(mine), Some(theirs)) = (ns.slot(first).copied(), self.committed_at(first)) else {
             return;
         };
         // Acknowledged writes in the differing range that this node replaced.
@@ -955,8 +952,7 @@ impl Checker {
         let len = ns.len().min(required);
         let first = if len == 0 {
             1
-        } else if ns.slot(len).map(|s| s.prefix) != get(&self.committed, len).map(|s| s.prefix)
-        {
+        } else if ns.slot(len).map(|s| s.prefix) != get(&self.committed, len).map(|s| s.prefix) {
             first_mismatch(&ns.log, &self.committed, len)
         } else {
             len + 1

@@ -25,9 +25,10 @@ use crate::sim::World;
 const INDEX_LONG_TABLES: usize = 14;
 
 /// Per checkpoint, whatever the run's length: everything of a world that is
-/// not chunked, and the tail chunks copied after it (measured: ~120 KiB with
-/// 5 nodes and 3 clients).
-const FIXED_BYTES: usize = 128 * 1024;
+/// not chunked, the tail chunks copied after it, and its window of recent
+/// events (the page's 500: ~90 KiB; a checkpoint a second back shares none of
+/// it). Measured: ~200 KiB with 5 nodes and 3 busy clients.
+const FIXED_BYTES: usize = 192 * 1024;
 
 /// A log entry's bytes, with its command's strings.
 const ENTRY_BYTES: usize = size_of::<Entry>() + 16;

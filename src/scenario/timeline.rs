@@ -48,16 +48,17 @@ pub struct Position {
 /// client history share their chunks with the present world (see
 /// [`crate::chunked`]); what it holds alone is the rest of the world (nodes'
 /// volatile state, the wire, the queue, recent events) and the tail chunks it
-/// stopped sharing, ~120 KiB in a busy run (measured by `examples/seek_bench`
-/// and `examples/memory_hour`).
+/// stopped sharing and its window of recent events, ~200 KiB in a busy run
+/// (measured by `examples/seek_bench` and `examples/memory_hour`).
 ///
 /// That is not all: the chunk tables a clone copies grow with the run (a
 /// pointer per 32 entries of each), and with log compaction each checkpoint
 /// holds log entries the present world has dropped. So there is a byte
 /// budget too: beyond `max_bytes` (estimated, see
 /// [`crate::scenario::checkpoint_weight`]), checkpoints are thinned the same
-/// way. The default, 96 MiB, leaves the 512 alone in a short run and bounds a
-/// long one.
+/// way. The default, 128 MiB, keeps all 512 in a 10-minute run (~110 MiB)
+/// and bounds a longer one (the 1-hour run of `examples/memory_hour` keeps
+/// fewer, further apart: a seek there replays a little more).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CheckpointPolicy {
     pub spacing: Time,
@@ -70,7 +71,7 @@ impl Default for CheckpointPolicy {
         CheckpointPolicy {
             spacing: SECOND / 4,
             max: 512,
-            max_bytes: 96 << 20,
+            max_bytes: 128 << 20,
         }
     }
 }
@@ -332,7 +333,10 @@ impl Timeline {
             ("page: checkpoints", Box::new(self.checkpoints)),
             ("page: lasting history", Box::new(self.lasting)),
             ("page: sequence records", Box::new(self.lifetimes)),
-            ("page: markers and branches", Box::new((self.markers, self.branches))),
+            (
+                "page: markers and branches",
+                Box::new((self.markers, self.branches)),
+            ),
         ];
         parts.extend(self.world.into_memory_parts());
         parts
@@ -642,8 +646,7 @@ impl Timeline {
             self.drop_closest_checkpoint();
         }
         // The byte budget (the start and the newest always stay).
-        while self.checkpoints.len() > 2 && self.checkpoint_bytes(&weight) > self.policy.max_bytes
-        {
+        while self.checkpoints.len() > 2 && self.checkpoint_bytes(&weight) > self.policy.max_bytes {
             self.drop_closest_checkpoint();
         }
     }
