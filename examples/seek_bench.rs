@@ -78,15 +78,18 @@ fn main() {
         CheckpointPolicy {
             spacing: SECOND / 2,
             max: 512,
+            ..CheckpointPolicy::default()
         },
         CheckpointPolicy {
             spacing: SECOND / 2,
             max: 256,
+            ..CheckpointPolicy::default()
         },
         // Almost none: what the timeline's own stepping costs.
         CheckpointPolicy {
             spacing: RUN,
             max: 2,
+            ..CheckpointPolicy::default()
         },
     ] {
         measure(&scenario, policy, world_bytes);

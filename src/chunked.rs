@@ -105,7 +105,7 @@ impl<T: Clone> Chunked<T> {
             self.chunks.push(Arc::new(chunk));
         } else {
             let tail = self.chunks.last_mut().expect("a partial chunk exists");
-            Arc::make_mut(tail).push(item);
+            own(tail).push(item);
         }
         self.len += 1;
     }
@@ -116,7 +116,7 @@ impl<T: Clone> Chunked<T> {
             return None;
         }
         let at = self.head + i;
-        Some(&mut Arc::make_mut(&mut self.chunks[at / CHUNK])[at % CHUNK])
+        Some(&mut own(&mut self.chunks[at / CHUNK])[at % CHUNK])
     }
 
     /// Keeps the first `len` items.
@@ -134,7 +134,7 @@ impl<T: Clone> Chunked<T> {
         if let Some(tail) = self.chunks.last_mut() {
             let keep = physical - (chunks - 1) * CHUNK;
             if tail.len() > keep {
-                Arc::make_mut(tail).truncate(keep);
+                own(tail).truncate(keep);
             }
         }
         self.len = len;
@@ -155,9 +155,44 @@ impl<T: Clone> Chunked<T> {
         self.len -= n;
     }
 
+    /// Memory only: this vector holds `other`'s own chunks instead of its
+    /// own, from chunk `from` on, wherever a chunk lies whole below item
+    /// `upto` in both (neither dropped from the front). The caller knows the
+    /// two agree on those items (checked in debug builds). Returns where to
+    /// start next time, so that offering a growing prefix costs O(new chunks).
+    pub fn share_chunks_from(&mut self, other: &Chunked<T>, from: usize, upto: usize) -> usize
+    where
+        T: PartialEq,
+    {
+        if self.head != 0 || other.head != 0 {
+            return from;
+        }
+        let whole = upto.min(self.len).min(other.len) / CHUNK;
+        for c in from..whole {
+            if !Arc::ptr_eq(&self.chunks[c], &other.chunks[c]) {
+                debug_assert!(self.chunks[c] == other.chunks[c], "chunk {c} differs");
+                self.chunks[c] = Arc::clone(&other.chunks[c]);
+            }
+        }
+        whole.max(from)
+    }
+
     pub fn to_vec(&self) -> Vec<T> {
         self.iter().cloned().collect()
     }
+}
+
+/// The chunk to write to, copied first if a clone still holds it (as
+/// `Arc::make_mut`, but the copy has room for a whole chunk: a clone of a
+/// partial chunk would hold only its items, and growing it to [`CHUNK`] would
+/// then reserve up to twice that).
+fn own<T: Clone>(chunk: &mut Arc<Vec<T>>) -> &mut Vec<T> {
+    if Arc::get_mut(chunk).is_none() {
+        let mut copy = Vec::with_capacity(CHUNK);
+        copy.extend_from_slice(chunk);
+        *chunk = Arc::new(copy);
+    }
+    Arc::get_mut(chunk).expect("held here alone")
 }
 
 impl<T: Clone> From<Vec<T>> for Chunked<T> {
@@ -298,6 +333,27 @@ mod tests {
                 assert_eq!(c.partition_point(|&x| x < 9), v.partition_point(|&x| x < 9));
             }
         }
+    }
+
+    #[test]
+    fn sharing_chunks_keeps_the_items_and_holds_the_other_ones() {
+        let other: Chunked<usize> = (0..5 * CHUNK).collect();
+        let mut mine: Chunked<usize> = (0..3 * CHUNK + 5).collect();
+        let next = mine.share_chunks_from(&other, 0, 2 * CHUNK + 3);
+        assert_eq!(next, 2);
+        assert!(Arc::ptr_eq(&mine.chunks[1], &other.chunks[1]));
+        assert!(!Arc::ptr_eq(&mine.chunks[2], &other.chunks[2]));
+        assert_eq!(mine.share_chunks_from(&other, next, 10 * CHUNK), 3);
+        assert!(Arc::ptr_eq(&mine.chunks[2], &other.chunks[2]));
+        // Writing to a shared chunk copies it first: `other` keeps its items.
+        *mine.get_mut(CHUNK).unwrap() = 77;
+        mine.truncate(CHUNK + 2);
+        mine.push(9);
+        assert_eq!(other.to_vec(), (0..5 * CHUNK).collect::<Vec<_>>());
+        let mut v: Vec<usize> = (0..CHUNK + 2).collect();
+        v[CHUNK] = 77;
+        v.push(9);
+        assert_eq!(mine.to_vec(), v);
     }
 
     #[test]

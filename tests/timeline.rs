@@ -47,6 +47,7 @@ fn dense() -> CheckpointPolicy {
     CheckpointPolicy {
         spacing: 100 * MS,
         max: 12,
+        max_bytes: usize::MAX,
     }
 }
 
@@ -283,6 +284,7 @@ fn checkpoints_stay_at_most_the_maximum_and_spread_evenly() {
     let policy = CheckpointPolicy {
         spacing: 10 * MS,
         max: 16,
+        max_bytes: usize::MAX,
     };
     let mut t = Timeline::new(s, TraceMode::Off, 0, policy).unwrap();
     for end in [SECOND, 5 * SECOND, 20 * SECOND] {

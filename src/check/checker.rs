@@ -8,9 +8,12 @@
 //!   prefix hash `h[i] = chain(h[i-1], term_i, hash(data_i))`. Two logs hold the
 //!   same prefix up to `i` iff their `h[i]` are equal (up to 64-bit hash
 //!   collisions, which can only hide a violation, never invent one).
-//! - The cluster's committed prefix: one [`Committed`] per index (the entry, its
-//!   prefix hash along the committed chain, the first node seen committing it and
-//!   the term it was committed in). It only grows; the first commit of an index wins.
+//! - The cluster's committed prefix: per index the entry (a [`Slot`], its prefix
+//!   hash along the committed chain), and apart, the first node seen committing
+//!   it and the term it was committed in (together a [`Committed`]). It only
+//!   grows; the first commit of an index wins. A node's shadow that agrees with
+//!   it shares its chunks (see [`Checker::share_committed_chunks`]): five nodes'
+//!   shadows of one committed log are held once.
 //! - Maps for the facts that must hold over the whole run: leader per term, vote
 //!   per (node, term), prefix hash per (index, term), first applied data per index,
 //!   acknowledged client writes per index.
@@ -24,10 +27,10 @@
 use crate::check::linearizability::NonLinearizable;
 use crate::check::linearizable_watch::LinearizableWatch;
 use crate::check::shadow::{
-    Committed, PerIndex, Slot, chain, command_of, describe_slot, first_mismatch, get, hash_of,
-    to_usize,
+    Committed, Committer, PerIndex, Slot, chain, command_of, describe_slot, first_mismatch, get,
+    hash_of, to_usize,
 };
-use crate::chunked::Chunked;
+use crate::chunked::{CHUNK, Chunked};
 use crate::event::describe;
 use crate::event::{
     Address, Event, EventKind, MessageId, MessageKind, Payload, Property, Violation,
@@ -40,6 +43,8 @@ use crate::raft::{
 use std::collections::{BTreeMap, BTreeSet};
 
 mod majority;
+mod parts;
+pub use parts::MemoryParts;
 mod snapshots;
 
 #[derive(Clone, Debug, Default)]
@@ -67,6 +72,10 @@ struct NodeState {
     /// The node's log is checked against the committed prefix up to here
     /// (`verified <= min(commit, log.len())`).
     verified: LogIndex,
+    /// Memory only: the leading chunks of `log` already offered to
+    /// [`Checker::share_committed_chunks`] (a hint, so that sharing costs
+    /// O(new chunks); a wrong value never changes a verdict).
+    shared_chunks: usize,
 }
 
 impl NodeState {
@@ -153,8 +162,13 @@ pub struct Checker {
     /// per term seen at that index, in the order seen. Kept after truncation: in a
     /// correct Raft (index, term) identifies one entry and one prefix over the run.
     entries: PerIndex<Vec<(Term, u64, NodeId)>>,
-    /// The cluster's committed prefix; `committed[i - 1]` is index `i`.
-    committed: Chunked<Committed>,
+    /// The cluster's committed prefix; `committed[i - 1]` is index `i`, its
+    /// `prefix` along the committed chain itself. Never changed once pushed, so
+    /// a node shadow equal to it over a whole chunk can hold that chunk instead.
+    committed: Chunked<Slot>,
+    /// Who committed each committed index first, and in what term:
+    /// `committers[i - 1]` for index `i` (as long as `committed`).
+    committers: Chunked<Committer>,
     /// Monotone stack over the committed prefix: `(last index of a batch, its
     /// commit term)`, terms strictly increasing upwards. Answers "the highest
     /// committed index committed in a term < T" by binary search.
@@ -292,6 +306,8 @@ impl Checker {
             } => {
                 let at = self.acked.at(*index);
                 if let Err(p) = at.binary_search(&(*client, *seq)) {
+                    // Exactly: one write per index is the rule.
+                    at.reserve_exact(1);
                     at.insert(p, (*client, *seq));
                 }
                 self.check_ack(&mut out, t, *index, *client, *seq);
@@ -574,7 +590,12 @@ impl Checker {
         // Log Matching: (index, term) names one prefix over the whole run.
         let seen = self.entries.at(index);
         match seen.iter().find(|e| e.0 == entry.term).map(|e| (e.1, e.2)) {
-            None => seen.push((entry.term, slot.prefix, node)),
+            None => {
+                // Exactly: one term per index is the rule, and a Vec's first
+                // growth would hold four.
+                seen.reserve_exact(1);
+                seen.push((entry.term, slot.prefix, node))
+            }
             Some((prefix, other)) if prefix != slot.prefix => {
                 let term = entry.term;
                 self.report(
@@ -624,6 +645,7 @@ impl Checker {
         let commit = ns.commit;
         ns.log.truncate(to_usize(from - 1));
         ns.verified = ns.verified.min(from - 1);
+        ns.shared_chunks = ns.shared_chunks.min(ns.log.len() / CHUNK);
         self.configs.on_truncate(node, from);
 
         if let Some(term) = leader_term {
@@ -716,7 +738,7 @@ impl Checker {
         // Committed Entries Stable: what the node commits must be what was committed.
         if overlap > verified {
             let mine = ns.slot(overlap).map(|s| s.prefix);
-            let theirs = get(&self.committed, overlap).map(|c| c.slot.prefix);
+            let theirs = get(&self.committed, overlap).map(|s| s.prefix);
             if mine != theirs {
                 let first = first_mismatch(&ns.log, &self.committed, overlap);
                 self.report_commit_mismatch(out, t, node, first, overlap);
@@ -729,20 +751,17 @@ impl Checker {
                 return;
             };
             let commit_term = ns.hard_term.max(ns.role_term);
-            let mut prev = self.committed.last().map_or(0, |c| c.slot.prefix);
+            let mut prev = self.committed.last().map_or(0, |s| s.prefix);
             for i in known + 1..=top {
                 let Some(slot) = ns.slot(i).copied() else {
                     break;
                 };
                 prev = chain(prev, slot.term, slot.data);
-                self.committed.push(Committed {
-                    slot: Slot {
-                        prefix: prev,
-                        ..slot
-                    },
-                    node,
-                    commit_term,
+                self.committed.push(Slot {
+                    prefix: prev,
+                    ..slot
                 });
+                self.committers.push(Committer { node, commit_term });
             }
             while self
                 .commit_terms
@@ -773,6 +792,37 @@ impl Checker {
         if let Some(ns) = self.nodes.get_mut(&node) {
             ns.verified = top;
         }
+        self.share_committed_chunks(node, top);
+    }
+
+    /// Memory only: once `node`'s shadow agrees with the committed prefix up
+    /// to `upto` (equal prefix hashes there, so equal entries all the way
+    /// down, the very assumption every check here makes), its whole chunks
+    /// below `upto` become the committed prefix's own. What the shadow holds
+    /// is unchanged (a later truncation or overwrite copies the chunk first),
+    /// so no verdict can change; five agreeing shadows cost one.
+    fn share_committed_chunks(&mut self, node: NodeId, upto: LogIndex) {
+        let Some(ns) = self.nodes.get_mut(&node) else {
+            return;
+        };
+        let agree = ns.slot(upto).map(|s| s.prefix) == get(&self.committed, upto).map(|s| s.prefix);
+        if upto == 0 || !agree {
+            return;
+        }
+        ns.shared_chunks =
+            ns.log
+                .share_chunks_from(&self.committed, ns.shared_chunks, to_usize(upto));
+    }
+
+    /// The committed entry at `index`, with who committed it first and when.
+    fn committed_at(&self, index: LogIndex) -> Option<Committed> {
+        let slot = *get(&self.committed, index)?;
+        let by = *get(&self.committers, index)?;
+        Some(Committed {
+            slot,
+            node: by.node,
+            commit_term: by.commit_term,
+        })
     }
 
     fn report_commit_mismatch(
@@ -786,10 +836,7 @@ impl Checker {
         let Some(ns) = self.nodes.get(&node) else {
             return;
         };
-        let (Some(mine), Some(theirs)) = (
-            ns.slot(first).copied(),
-            get(&self.committed, first).copied(),
-        ) else {
+        let (Some(mine), Some(theirs)) = (ns.slot(first).copied(), self.committed_at(first)) else {
             return;
         };
         // Acknowledged writes in the differing range that this node replaced.
@@ -844,7 +891,7 @@ impl Checker {
         client: ClientId,
         seq: u64,
     ) {
-        let Some(c) = get(&self.committed, index).copied() else {
+        let Some(c) = self.committed_at(index) else {
             return;
         };
         if c.slot.cmd == Some((client, seq)) {
@@ -895,7 +942,7 @@ impl Checker {
         let Some(ns) = self.nodes.get(&leader) else {
             return;
         };
-        let Some(need) = get(&self.committed, required) else {
+        let Some(need) = self.committed_at(required) else {
             return;
         };
         if ns.slot(required).map(|s| s.prefix) == Some(need.slot.prefix) {
@@ -905,13 +952,12 @@ impl Checker {
         let len = ns.len().min(required);
         let first = if len == 0 {
             1
-        } else if ns.slot(len).map(|s| s.prefix) != get(&self.committed, len).map(|c| c.slot.prefix)
-        {
+        } else if ns.slot(len).map(|s| s.prefix) != get(&self.committed, len).map(|s| s.prefix) {
             first_mismatch(&ns.log, &self.committed, len)
         } else {
             len + 1
         };
-        let Some(missing) = get(&self.committed, first).copied() else {
+        let Some(missing) = self.committed_at(first) else {
             return;
         };
         let required_term = need.commit_term;

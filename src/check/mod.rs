@@ -29,5 +29,5 @@ mod tests;
 
 /// The old path of the violation types, which now live in the trace vocabulary.
 pub use crate::event::{Property, Violation};
-pub use checker::{Checker, MAX_REPORTS_PER_PROPERTY};
+pub use checker::{Checker, MAX_REPORTS_PER_PROPERTY, MemoryParts};
 pub use liveness::LivenessWatch;

@@ -66,7 +66,17 @@ pub(super) struct Slot {
     pub(super) cmd: Option<(ClientId, u64)>,
 }
 
-/// One index of the cluster's committed prefix.
+/// Who committed an index of the cluster's committed prefix first, and when.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Committer {
+    /// The first node seen committing this index.
+    pub(super) node: NodeId,
+    /// The term the first committing node was in: the term it was committed in.
+    pub(super) commit_term: Term,
+}
+
+/// One index of the cluster's committed prefix, as read: the entry and its
+/// [`Committer`] (kept apart, so that node shadows can share the entries).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Committed {
     /// The entry; `slot.prefix` is along the committed chain itself.
@@ -95,12 +105,6 @@ pub(super) trait Prefixed {
 impl Prefixed for Slot {
     fn prefix(&self) -> u64 {
         self.prefix
-    }
-}
-
-impl Prefixed for Committed {
-    fn prefix(&self) -> u64 {
-        self.slot.prefix
     }
 }
 

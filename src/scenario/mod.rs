@@ -9,6 +9,7 @@
 //! (see [`World::apply`]): a live session captured with [`Scenario::capture`]
 //! replays to the same trace hash.
 
+pub mod checkpoint_weight;
 pub mod compaction;
 pub mod lasting;
 pub mod link;

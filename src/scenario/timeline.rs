@@ -17,6 +17,7 @@
 
 use crate::event::{Event, EventKind, Violation};
 use crate::raft::{NodeId, RoleKind, Term, Time};
+use crate::scenario::checkpoint_weight::{Weight, held_alone};
 use crate::scenario::lasting::Lasting;
 use crate::scenario::{Scenario, ScenarioError, ViewState};
 use crate::sim::lifetimes::Lifetimes;
@@ -47,12 +48,22 @@ pub struct Position {
 /// client history share their chunks with the present world (see
 /// [`crate::chunked`]); what it holds alone is the rest of the world (nodes'
 /// volatile state, the wire, the queue, recent events) and the tail chunks it
-/// stopped sharing, tens of KiB. The bound is `max` times that, whatever the
-/// run's length (measured by `examples/seek_bench`).
+/// stopped sharing and its window of recent events, ~200 KiB in a busy run
+/// (measured by `examples/seek_bench` and `examples/memory_hour`).
+///
+/// That is not all: the chunk tables a clone copies grow with the run (a
+/// pointer per 32 entries of each), and with log compaction each checkpoint
+/// holds log entries the present world has dropped. So there is a byte
+/// budget too: beyond `max_bytes` (estimated, see
+/// [`crate::scenario::checkpoint_weight`]), checkpoints are thinned the same
+/// way. The default, 128 MiB, keeps all 512 in a 10-minute run (~110 MiB)
+/// and bounds a longer one (the 1-hour run of `examples/memory_hour` keeps
+/// fewer, further apart: a seek there replays a little more).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CheckpointPolicy {
     pub spacing: Time,
     pub max: usize,
+    pub max_bytes: usize,
 }
 
 impl Default for CheckpointPolicy {
@@ -60,6 +71,7 @@ impl Default for CheckpointPolicy {
         CheckpointPolicy {
             spacing: SECOND / 4,
             max: 512,
+            max_bytes: 128 << 20,
         }
     }
 }
@@ -78,6 +90,8 @@ struct Checkpoint {
     slot: u64,
     cursor: Cursor,
     world: World,
+    /// What the byte budget counts of it.
+    weight: Weight,
 }
 
 /// A line of actions and how far it was run: the current one, or one abandoned
@@ -209,6 +223,7 @@ impl Timeline {
                 slot: 0,
                 cursor,
                 world: world.clone(),
+                weight: Weight::of(&world),
             }],
             scenario,
             policy,
@@ -307,6 +322,24 @@ impl Timeline {
     /// The worlds kept as checkpoints (for measuring their memory).
     pub fn checkpoint_worlds(&self) -> impl Iterator<Item = &World> {
         self.checkpoints.iter().map(|c| &c.world)
+    }
+
+    /// Memory accounting (see [`crate::check::MemoryParts`]): the checkpoints
+    /// first (dropped while the present world still shares their chunks, they
+    /// free what they hold alone), the lasting history, the sequence records,
+    /// the markers, then the present world's pieces.
+    pub fn into_memory_parts(self) -> crate::check::MemoryParts {
+        let mut parts: crate::check::MemoryParts = vec![
+            ("page: checkpoints", Box::new(self.checkpoints)),
+            ("page: lasting history", Box::new(self.lasting)),
+            ("page: sequence records", Box::new(self.lifetimes)),
+            (
+                "page: markers and branches",
+                Box::new((self.markers, self.branches)),
+            ),
+        ];
+        parts.extend(self.world.into_memory_parts());
+        parts
     }
 
     /// The scenario of the current branch (every action, past and future), opening at `view`.
@@ -602,14 +635,31 @@ impl Timeline {
         if slot <= last {
             return;
         }
+        let weight = Weight::of(&self.world);
         self.checkpoints.push(Checkpoint {
             slot,
             cursor: self.cursor,
             world: self.world.clone(),
+            weight,
         });
         while self.checkpoints.len() > self.policy.max.max(2) + 1 {
             self.drop_closest_checkpoint();
         }
+        // The byte budget (the start and the newest always stay).
+        while self.checkpoints.len() > 2 && self.checkpoint_bytes(&weight) > self.policy.max_bytes {
+            self.drop_closest_checkpoint();
+        }
+    }
+
+    /// The bytes the checkpoints hold alone, estimated, with the present
+    /// world at `present` (see [`crate::scenario::checkpoint_weight`]).
+    fn checkpoint_bytes(&self, present: &Weight) -> usize {
+        held_alone(self.checkpoints.iter().map(|c| &c.weight), present)
+    }
+
+    /// The bytes the checkpoints hold alone, as the byte budget estimates them.
+    pub fn checkpoint_bytes_estimate(&self) -> usize {
+        self.checkpoint_bytes(&Weight::of(&self.world))
     }
 
     /// Drops the checkpoint whose neighbours are closest in time (the oldest

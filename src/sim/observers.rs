@@ -200,4 +200,24 @@ impl Observers {
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
+
+    /// Memory accounting (see [`crate::check::MemoryParts`]): the checker's
+    /// pieces, the recent-events window, the page's event list, the rest.
+    pub fn into_memory_parts(self) -> crate::check::MemoryParts {
+        let Observers {
+            checker,
+            liveness,
+            trace,
+            violations,
+            history,
+            notable,
+            traffic,
+        } = self;
+        let mut parts = checker.into_memory_parts();
+        parts.push(("recent events (trace window)", Box::new(trace)));
+        parts.push(("page event list (not yet taken)", Box::new(history)));
+        let rest = (liveness, violations, notable, traffic);
+        parts.push(("observers: the rest", Box::new(rest)));
+        parts
+    }
 }

@@ -504,6 +504,11 @@ impl Servers {
         &self.list
     }
 
+    /// The servers themselves (memory accounting: see `World::into_memory_parts`).
+    pub fn into_list(self) -> Vec<Server> {
+        self.list
+    }
+
     pub fn get(&self, id: NodeId) -> Option<&Server> {
         self.list.get((id as usize).wrapping_sub(1))
     }

@@ -6,6 +6,8 @@
 //! actions always produce the same run. A `World` is a plain value: cloning it
 //! checkpoints the whole run, and the clone carries on exactly like the original.
 
+/// Memory accounting: a world taken apart into named pieces.
+mod memory_parts;
 /// The scripted mode's hooks (tests: see `sim::harness`), in their own file.
 mod script_hooks;
 

@@ -13,7 +13,7 @@
 //!   Matching and Leader Completeness go on judging whole logs.
 
 use super::Checker;
-use crate::check::shadow::{PerIndex, get};
+use crate::check::shadow::{PerIndex, get, to_usize};
 use crate::chunked::Chunked;
 use crate::event::{Property, Violation};
 use crate::kv::KvStore;
@@ -64,7 +64,7 @@ impl Checker {
         if self.pending.is_some_and(|(n, _)| n == node) {
             self.judge_pending(out);
         }
-        if let Some(c) = get(&self.committed, index).copied()
+        if let Some(c) = self.committed_at(index)
             && c.slot.term != term
         {
             self.report(
@@ -92,13 +92,13 @@ impl Checker {
             .and_then(|ns| ns.slot(index))
             .is_some_and(|s| s.term == term);
         if !keeps_log {
-            let prefix: Chunked<_> = self
-                .committed
-                .range(0, index as usize)
-                .map(|c| c.slot)
-                .collect();
+            // The committed prefix's own chunks (a clone shares them), cut at
+            // the snapshot's index.
+            let mut prefix = self.committed.clone();
+            prefix.truncate(to_usize(index));
             let ns = self.node_mut(node);
             ns.verified = ns.verified.min(prefix.len() as LogIndex);
+            ns.shared_chunks = 0;
             ns.log = prefix;
         }
     }
