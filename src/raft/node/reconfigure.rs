@@ -159,6 +159,17 @@ impl Node {
         removed
     }
 
+    /// Whether this node stays out of elections: it is outside the
+    /// configuration in force *and* that configuration is committed. While
+    /// the entry that removed it is uncommitted it still stands (without
+    /// counting its own vote), as it may be needed to commit that entry
+    /// (§4.2.2): a removed leader deposed before its removal committed, whose
+    /// longer log no other member would vote past, would otherwise leave
+    /// the cluster without a leader for ever.
+    pub(super) fn sits_out_elections(&self) -> bool {
+        !self.membership.is_voter(self.id) && self.membership.index() <= self.commit_index
+    }
+
     /// A server outside the configuration in force does not stand: its
     /// election timer starts over (silently: it fires all the time; a person's
     /// forced timeout or a TimeoutNow is answered with a `not_a_voter` rejection).
