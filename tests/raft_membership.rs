@@ -476,6 +476,92 @@ fn a_removed_server_that_stands_does_not_count_its_own_vote() {
     );
 }
 
+/// A voter answers the campaign of a server outside its configuration while
+/// that configuration is uncommitted here (the candidate may be the removed
+/// leader holding the entries needed to commit it; found by random seed 285
+/// of `sweep --membership`: ignored, it kept taking the third member's vote
+/// in vain), and ignores it once committed (§4.2.3).
+#[test]
+fn a_campaign_from_outside_is_ignored_only_once_the_configuration_commits() {
+    let log = Log::from_entries(vec![Entry::noop(1), config_entry(1, &[2, 3])]);
+    let mut n = node(2, &[1, 2, 3], log);
+    let request_vote = |term| Message {
+        from: 1,
+        to: 2,
+        term,
+        body: MessageBody::RequestVote {
+            last_log_index: 2,
+            last_log_term: 1,
+            transfer: false,
+        },
+    };
+    n.step(1, request_vote(2));
+    let granted = |n: &mut Node| {
+        n.take_ready().messages.iter().any(|m| {
+            matches!(
+                m.body,
+                MessageBody::RequestVoteReply {
+                    vote_granted: true,
+                    ..
+                }
+            )
+        })
+    };
+    assert!(
+        granted(&mut n),
+        "uncommitted {{2, 3}}: node 1 may be needed"
+    );
+    assert_eq!(n.current_term(), 2);
+    // Leader 3 of term 3 tells node 2 that index 2 is committed.
+    let mut commit = append(3, 2, 3, (2, 1), vec![]);
+    if let MessageBody::AppendEntries { leader_commit, .. } = &mut commit.body {
+        *leader_commit = 2;
+    }
+    n.step(2, commit);
+    assert_eq!(n.commit_index(), 2);
+    let _ = n.take_ready();
+    n.step(3, request_vote(4));
+    assert!(!granted(&mut n));
+    assert_eq!(
+        n.current_term(),
+        3,
+        "the term of an ignored campaign is not adopted"
+    );
+}
+
+/// A server that sits elections out points clients nowhere: nobody replicates
+/// to it, so the leader it last heard from may be long gone (random seed 976
+/// of `sweep --membership`: a client cycled through nodes 1, 2, 3 for ever,
+/// node 3 pointing it back to node 1).
+#[test]
+fn a_server_outside_its_committed_configuration_gives_clients_no_leader_hint() {
+    use raft_playground::kv::{Command, Op};
+    use raft_playground::raft::ProposeError;
+    let heartbeat = |to| append(1, to, 1, (0, 0), vec![]);
+    let get = Command {
+        client: 1,
+        seq: 1,
+        op: Op::Get { key: "k".into() },
+    };
+    let mut outside = node(3, &[1, 2, 3], Log::new());
+    outside.set_initial_members(vec![1, 2]);
+    outside.step(1, heartbeat(3));
+    assert_eq!(outside.leader_hint(), Some(1));
+    assert_eq!(
+        outside.propose(2, get.clone()),
+        Err(ProposeError::NotLeader { leader_hint: None })
+    );
+    let mut member = node(2, &[1, 2, 3], Log::new());
+    member.set_initial_members(vec![1, 2]);
+    member.step(1, heartbeat(2));
+    assert_eq!(
+        member.propose(2, get),
+        Err(ProposeError::NotLeader {
+            leader_hint: Some(1)
+        })
+    );
+}
+
 // ----- Random runs under the checker -------------------------------------------------
 
 /// A random run of 5 nodes starting with members {1, 2, 3}, with crashes,

@@ -545,7 +545,7 @@ impl Node {
             return Err(ProposeError::Transferring { to: t.to });
         }
         if !matches!(self.role, Role::Leader { .. }) {
-            let leader_hint = self.leader_hint();
+            let leader_hint = self.client_leader_hint();
             let reason = RejectReason::NotLeader {
                 client: command.client,
                 seq: command.seq,

@@ -170,6 +170,19 @@ impl Node {
         !self.membership.is_voter(self.id) && self.membership.index() <= self.commit_index
     }
 
+    /// The leader a client is pointed to: none from a server that sits
+    /// elections out. Nobody replicates to it, so the leader it last heard
+    /// from may have lost power long ago, and a client following its hint
+    /// would cycle through the same few nodes for ever (random seed 976 of
+    /// `sweep --membership`).
+    pub(super) fn client_leader_hint(&self) -> Option<NodeId> {
+        if self.sits_out_elections() {
+            None
+        } else {
+            self.leader_hint()
+        }
+    }
+
     /// A server outside the configuration in force does not stand: its
     /// election timer starts over (silently: it fires all the time; a person's
     /// forced timeout or a TimeoutNow is answered with a `not_a_voter` rejection).
@@ -185,8 +198,11 @@ impl Node {
     }
 
     /// A RequestVote (not a transfer's) from a node outside our configuration
-    /// is ignored, its term not adopted: a removed server must not disrupt the
-    /// cluster (§4.2.3). Returns whether `msg` was ignored.
+    /// is ignored, its term not adopted, once that configuration is committed
+    /// here: a removed server must not disrupt the cluster (§4.2.3). While it
+    /// is uncommitted the candidate may be the removed leader, the one holding
+    /// the entries needed to commit it (§4.2.2): it is answered as any
+    /// candidate. Returns whether `msg` was ignored.
     pub(super) fn ignores_non_voter_campaign(&mut self, msg: &Message) -> bool {
         let campaign = matches!(
             msg.body,
@@ -195,7 +211,8 @@ impl Node {
                 ..
             } | MessageBody::PreVote { .. }
         );
-        if !campaign || self.membership.is_voter(msg.from) {
+        let committed = self.membership.index() <= self.commit_index;
+        if !campaign || self.membership.is_voter(msg.from) || !committed {
             return false;
         }
         let reason = RejectReason::NotAVoter {
