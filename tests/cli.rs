@@ -293,3 +293,50 @@ fn run_link_stops_at_the_links_view_time_like_the_page() {
         later.world().trace_hash()
     );
 }
+
+/// `--membership` draws membership changes into the random schedule (sweep,
+/// `run --faults random`, `shrink --seed`); the reproduce command carries it.
+#[test]
+fn membership_changes_join_the_sweep_run_and_shrink() {
+    let o = cli(&[
+        "sweep",
+        "--seeds",
+        "1..12",
+        "--duration",
+        "8s",
+        "--membership",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).lines().last(),
+        Some("swept 12 seeds, 0 violations")
+    );
+    let o = cli(&[
+        "run",
+        "--seed",
+        "3",
+        "--duration",
+        "8s",
+        "--faults",
+        "random",
+        "--membership",
+        "--trace",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--faults random --membership"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("\"step\":\"config_in_force\""),
+        "no configuration change in seed 3's run"
+    );
+    let o = cli(&["run", "--seed", "5", "--membership"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--membership need --faults random or --faults swarm"));
+    // A clean seed: shrink takes the flag and says there is nothing to shrink.
+    let o = cli(&["shrink", "--seed", "5", "--duration", "8s", "--membership"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}

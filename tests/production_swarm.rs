@@ -151,3 +151,102 @@ fn a_seed_scenario_keeps_the_production_features_it_ran_with() {
         );
     }
 }
+
+/// `--membership`: some seeds start with fewer members than nodes, and
+/// add/remove requests join the schedule, drawn from their own stream (the
+/// other draws do not move), the same for the same seed.
+#[test]
+fn membership_changes_are_drawn_from_their_own_stream() {
+    use raft_playground::sim::Action;
+    use raft_playground::sim::faults::random_schedule;
+    use raft_playground::sim::sweep::SweepConfig;
+    let membership = Production {
+        membership: true,
+        ..Production::default()
+    };
+    let plain = SweepConfig::default();
+    let with = SweepConfig {
+        production: membership,
+        ..SweepConfig::default()
+    };
+    let is_change =
+        |a: &Action| matches!(a, Action::AddServer { .. } | Action::RemoveServer { .. });
+    let (mut smaller, mut changes) = (0, 0);
+    for seed in 1..=40 {
+        let old = random_schedule(seed, &plain.fault_plan());
+        let new = random_schedule(seed, &with.fault_plan());
+        assert_eq!(new, random_schedule(seed, &with.fault_plan()));
+        let others: Vec<_> = new
+            .iter()
+            .filter(|a| !is_change(&a.action))
+            .cloned()
+            .collect();
+        assert_eq!(old, others, "seed {seed}: the other draws moved");
+        changes += new.len() - old.len();
+        let members = with.sim_config(seed).initial_members;
+        assert!(plain.sim_config(seed).initial_members.is_empty());
+        if !members.is_empty() {
+            smaller += 1;
+            assert!(members.len() >= 3 && members.len() < 5, "{members:?}");
+        }
+        // The swarm: the same switch, the rest of the plan as it was.
+        let a = SwarmPlan::draw(seed, Bugs::none(), 6 * SECOND);
+        let b = SwarmPlan::draw_with(seed, Bugs::none(), 6 * SECOND, membership);
+        assert_eq!(a.reactions, b.reactions);
+        let others: Vec<_> = b
+            .schedule
+            .iter()
+            .filter(|a| !is_change(&a.action))
+            .cloned()
+            .collect();
+        assert_eq!(a.schedule, others, "seed {seed}: the swarm's draws moved");
+    }
+    assert!(
+        smaller > 5 && changes > 40,
+        "{smaller} smaller, {changes} changes"
+    );
+}
+
+/// A few hundred seeds with membership changes, random and swarm: clean, and
+/// a seed's run replays to the same trace hash (and its scenario link too).
+#[test]
+fn sweeps_with_membership_changes_stay_clean_and_replay() {
+    use raft_playground::scenario::Scenario;
+    use raft_playground::scenario::shrink::{SeedKind, seed_scenario_with};
+    use raft_playground::sim::sweep::{SweepConfig, run_seed_with};
+    let membership = Production {
+        membership: true,
+        ..Production::default()
+    };
+    let bad = violating_seeds(membership, 1..=150);
+    assert!(bad.is_empty(), "{bad:#?}");
+    let config = SweepConfig {
+        production: membership,
+        ..SweepConfig::default()
+    };
+    for seed in 1..=150 {
+        let outcome = run_seed_with(&config, seed, TraceMode::Off, true).unwrap();
+        assert!(
+            outcome.violations.is_empty(),
+            "seed {seed}: {:?}",
+            outcome.violations.first().map(|v| &v.explanation)
+        );
+    }
+    let once = run_seed_with(&config, 7, TraceMode::Hash, false).unwrap();
+    let twice = run_seed_with(&config, 7, TraceMode::Hash, false).unwrap();
+    assert_eq!(once.trace_hash, twice.trace_hash);
+    // The seed's scenario (what `shrink --seed 7 --membership` starts from)
+    // keeps its initial configuration and its membership changes.
+    for seed in 1..=10 {
+        let kind = SeedKind::Random { nodes: 5 };
+        let s = seed_scenario_with(seed, kind, Bugs::none(), 10 * SECOND, membership).unwrap();
+        assert_eq!(
+            s.config.initial_members,
+            config.sim_config(seed).initial_members
+        );
+        let link = s.encode_link().unwrap();
+        let back = Scenario::decode_link(&link).unwrap();
+        assert_eq!(back.config.initial_members, s.config.initial_members);
+        assert_eq!(back.actions, s.actions);
+    }
+}

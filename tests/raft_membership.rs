@@ -177,14 +177,21 @@ fn a_removed_follower_no_longer_counts_in_majorities() {
     h.pump(&[1, 2], |_| true);
     assert!(h.node(1).unwrap().commit_index() >= index);
     // Node 3 got the entry (the leader replicates to it until it commits), so
-    // it knows it is out and sits elections out.
+    // it knows it is out, but not that its removal committed: it may still be
+    // needed to commit it, so it stands (§4.2.2). Nodes 1 and 2 ignore the
+    // campaign of a server outside their configuration (§4.2.3): the leader
+    // keeps its term and leads on.
     assert_eq!(voters(&h, 3), vec![1, 2]);
+    let term = h.role(1).unwrap().1;
     h.timeout(3);
     assert!(
-        !h.held()
+        h.held()
             .iter()
             .any(|(_, m)| m.from == 3 && is_request_vote(m))
     );
+    h.pump(&[1, 2, 3], |m| m.from == 3);
+    assert_eq!(h.role(1).unwrap(), (RoleKind::Leader, term));
+    assert_eq!(h.role(2).unwrap().1, term);
     assert_safe(&mut h);
 }
 
@@ -216,6 +223,54 @@ fn a_removed_leader_steps_down_once_the_change_commits() {
     h.timeout(2);
     h.pump(&[2, 3], |_| true);
     assert_eq!(h.role(2).unwrap().0, RoleKind::Leader);
+    assert_safe(&mut h);
+}
+
+/// Found by the membership sweeps (`sweep --membership`, seed 91): a leader
+/// that removed itself is deposed before the change commits. Its log is the
+/// longer one, so the other member never gets its vote; were the removed
+/// leader to sit elections out, no leader would ever be elected again. It
+/// still stands while its removal is uncommitted (§4.2.2), without counting
+/// its own vote, wins the other member's, commits its removal, steps down.
+#[test]
+fn a_removed_leader_deposed_before_its_removal_commits_still_stands() {
+    let mut h = harness(2, &[1, 2]);
+    elect(&mut h, 1);
+    act(&mut h, Action::RemoveServer { node: 1 });
+    assert_eq!(voters(&h, 1), vec![2]);
+    h.drop_held(); // node 2 never hears of the change
+    // Node 2 stands; node 1's log is longer, so it refuses but adopts the term.
+    h.timeout(2);
+    h.pump(&[1, 2], |_| true);
+    assert_eq!(h.role(1).unwrap().0, RoleKind::Follower);
+    assert_ne!(h.role(2).unwrap().0, RoleKind::Leader);
+    // Node 1 is outside its configuration in force, but that is uncommitted:
+    // it stands, counting node 2's vote only, and wins.
+    h.timeout(1);
+    h.pump(&[1, 2], |m| {
+        matches!(
+            m.body,
+            MessageBody::RequestVote { .. } | MessageBody::RequestVoteReply { .. }
+        )
+    });
+    assert_eq!(h.role(1).unwrap().0, RoleKind::Leader);
+    // Its no-op carries the removal to node 2; once it commits, node 1 steps
+    // down and node 2 leads the configuration {2} alone.
+    pump_all(&mut h);
+    h.fire_timer(1);
+    pump_all(&mut h);
+    assert_eq!(h.role(1).unwrap().0, RoleKind::Follower);
+    assert_eq!(voters(&h, 2), vec![2]);
+    h.timeout(2);
+    pump_all(&mut h);
+    assert_eq!(h.role(2).unwrap().0, RoleKind::Leader);
+    // Node 1 now knows its removal committed: it sits out for good.
+    h.timeout(1);
+    assert!(
+        !h.held()
+            .iter()
+            .any(|(_, m)| m.from == 1 && is_request_vote(m))
+    );
     assert_safe(&mut h);
 }
 
@@ -397,6 +452,114 @@ fn a_restarted_node_takes_its_configuration_from_its_log() {
     let n = node(3, &[1, 2, 3], log);
     assert_eq!(n.membership().voters(), &[1, 2]);
     assert_eq!(n.membership().index(), 2);
+}
+
+/// Found with the rule above (seed 36 of the random runs below): a server
+/// outside its configuration in force, standing while its removal is
+/// uncommitted, must not count its own vote. With the configuration {1} it
+/// used to win alone at once (a majority of one) and overwrite entries that
+/// node 1 had committed.
+#[test]
+fn a_removed_server_that_stands_does_not_count_its_own_vote() {
+    let log = Log::from_entries(vec![Entry::noop(1), config_entry(1, &[1])]);
+    let mut n = node(2, &[1, 2], log);
+    assert_eq!(n.membership().voters(), &[1]);
+    n.force_timeout(1);
+    assert_eq!(n.role_kind(), RoleKind::Candidate);
+    let ready = n.take_ready();
+    assert!(
+        ready
+            .messages
+            .iter()
+            .any(|m| m.to == 1 && is_request_vote(m)),
+        "it asks node 1, the only voter"
+    );
+}
+
+/// A voter answers the campaign of a server outside its configuration while
+/// that configuration is uncommitted here (the candidate may be the removed
+/// leader holding the entries needed to commit it; found by random seed 285
+/// of `sweep --membership`: ignored, it kept taking the third member's vote
+/// in vain), and ignores it once committed (§4.2.3).
+#[test]
+fn a_campaign_from_outside_is_ignored_only_once_the_configuration_commits() {
+    let log = Log::from_entries(vec![Entry::noop(1), config_entry(1, &[2, 3])]);
+    let mut n = node(2, &[1, 2, 3], log);
+    let request_vote = |term| Message {
+        from: 1,
+        to: 2,
+        term,
+        body: MessageBody::RequestVote {
+            last_log_index: 2,
+            last_log_term: 1,
+            transfer: false,
+        },
+    };
+    n.step(1, request_vote(2));
+    let granted = |n: &mut Node| {
+        n.take_ready().messages.iter().any(|m| {
+            matches!(
+                m.body,
+                MessageBody::RequestVoteReply {
+                    vote_granted: true,
+                    ..
+                }
+            )
+        })
+    };
+    assert!(
+        granted(&mut n),
+        "uncommitted {{2, 3}}: node 1 may be needed"
+    );
+    assert_eq!(n.current_term(), 2);
+    // Leader 3 of term 3 tells node 2 that index 2 is committed.
+    let mut commit = append(3, 2, 3, (2, 1), vec![]);
+    if let MessageBody::AppendEntries { leader_commit, .. } = &mut commit.body {
+        *leader_commit = 2;
+    }
+    n.step(2, commit);
+    assert_eq!(n.commit_index(), 2);
+    let _ = n.take_ready();
+    n.step(3, request_vote(4));
+    assert!(!granted(&mut n));
+    assert_eq!(
+        n.current_term(),
+        3,
+        "the term of an ignored campaign is not adopted"
+    );
+}
+
+/// A server that sits elections out points clients nowhere: nobody replicates
+/// to it, so the leader it last heard from may be long gone (random seed 976
+/// of `sweep --membership`: a client cycled through nodes 1, 2, 3 for ever,
+/// node 3 pointing it back to node 1).
+#[test]
+fn a_server_outside_its_committed_configuration_gives_clients_no_leader_hint() {
+    use raft_playground::kv::{Command, Op};
+    use raft_playground::raft::ProposeError;
+    let heartbeat = |to| append(1, to, 1, (0, 0), vec![]);
+    let get = Command {
+        client: 1,
+        seq: 1,
+        op: Op::Get { key: "k".into() },
+    };
+    let mut outside = node(3, &[1, 2, 3], Log::new());
+    outside.set_initial_members(vec![1, 2]);
+    outside.step(1, heartbeat(3));
+    assert_eq!(outside.leader_hint(), Some(1));
+    assert_eq!(
+        outside.propose(2, get.clone()),
+        Err(ProposeError::NotLeader { leader_hint: None })
+    );
+    let mut member = node(2, &[1, 2, 3], Log::new());
+    member.set_initial_members(vec![1, 2]);
+    member.step(1, heartbeat(2));
+    assert_eq!(
+        member.propose(2, get),
+        Err(ProposeError::NotLeader {
+            leader_hint: Some(1)
+        })
+    );
 }
 
 // ----- Random runs under the checker -------------------------------------------------

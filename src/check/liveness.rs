@@ -25,11 +25,21 @@
 //!
 //! At most one violation of each kind; the second names the earliest stuck request
 //! and how many more there are.
+//!
+//! # Membership changes
+//! With a configuration smaller than the cluster ([`LivenessWatch::set_initial_members`],
+//! or configuration entries appended), progress is required from the
+//! configuration in force, not from every node: in 1., a reign counts only if
+//! its leader was a voter of its own configuration in force when elected (a
+//! removed server may lead for a moment, to commit its own removal, §4.2.2;
+//! a cluster whose members never elect one of theirs is stuck); in `C`, `L`
+//! and `M` are taken over the voters of the configuration in force at the node
+//! holding the longest log (nodes outside it are not replicated to).
 
 use crate::event::describe::millis;
 use crate::event::{Event, EventKind, Property, Violation};
 use crate::kv::ClientId;
-use crate::raft::{LogIndex, NodeId, RoleKind, Term, Time};
+use crate::raft::{EntryData, LogIndex, NodeId, RoleKind, Term, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One stretch of leadership.
@@ -40,6 +50,8 @@ struct Reign {
     start: Time,
     /// `None` while still in power.
     end: Option<Time>,
+    /// Whether the leader was a voter of its configuration in force when elected.
+    member: bool,
 }
 
 /// Watches elections and client requests; see the module docs.
@@ -60,6 +72,10 @@ pub struct LivenessWatch {
     last_index: BTreeMap<NodeId, LogIndex>,
     /// The allowance `C`, fixed at the first event at or after the final heal.
     allowance: Option<Time>,
+    /// Membership: the voters before any configuration entry (empty: every node).
+    initial_members: Vec<NodeId>,
+    /// Node -> its log's configuration entries, (index, members) in index order.
+    configs: BTreeMap<NodeId, Vec<(LogIndex, Vec<NodeId>)>>,
 }
 
 /// How fast a leader brings followers up to date: `batch` entries per
@@ -82,6 +98,21 @@ impl LivenessWatch {
         self.final_heal = Some(time);
     }
 
+    /// Membership changes: the voters before any configuration entry, when not
+    /// every node (see the module docs).
+    pub fn set_initial_members(&mut self, members: &[NodeId]) {
+        self.initial_members = members.to_vec();
+    }
+
+    /// The voters of `node`'s configuration in force; `None`: every node.
+    fn voters(&self, node: NodeId) -> Option<&[NodeId]> {
+        match self.configs.get(&node).and_then(|c| c.last()) {
+            Some((_, members)) => Some(members),
+            None if self.initial_members.is_empty() => None,
+            None => Some(&self.initial_members),
+        }
+    }
+
     /// Widens the bound for stuck requests by the time to ship the backlog at
     /// the final heal (see the module docs).
     pub fn set_catch_up(&mut self, catch_up: CatchUp) {
@@ -91,12 +122,17 @@ impl LivenessWatch {
     /// `C` of the module docs for the logs as they are now.
     fn backlog_allowance(&self) -> Time {
         let Some(c) = self.catch_up else { return 0 };
-        let mut last: Vec<LogIndex> = (1..=c.nodes as NodeId)
-            .map(|n| self.last_index.get(&n).copied().unwrap_or(0))
-            .collect();
+        let last_of = |n: &NodeId| self.last_index.get(n).copied().unwrap_or(0);
+        let everyone: Vec<NodeId> = (1..=c.nodes as NodeId).collect();
+        // The configuration in force at the longest log (lowest id on a tie).
+        let longest = everyone
+            .iter()
+            .max_by_key(|n| (last_of(n), std::cmp::Reverse(**n)));
+        let voters = longest.and_then(|&n| self.voters(n)).unwrap_or(&everyone);
+        let mut last: Vec<LogIndex> = voters.iter().map(last_of).collect();
         last.sort_unstable_by(|a, b| b.cmp(a));
-        let highest = last.first().copied().unwrap_or(0);
-        let majority = last.get(c.nodes / 2).copied().unwrap_or(0);
+        let highest = longest.map_or(0, last_of);
+        let majority = last.get(voters.len() / 2).copied().unwrap_or(0);
         highest
             .saturating_sub(majority)
             .div_ceil(c.batch.max(1))
@@ -110,21 +146,30 @@ impl LivenessWatch {
             self.allowance = Some(self.backlog_allowance());
         }
         match &event.kind {
-            EventKind::LogAppend { node, index, .. } => {
+            EventKind::LogAppend { node, index, entry } => {
                 self.last_index.insert(*node, *index);
+                if let EntryData::Config { members } = &entry.data {
+                    let configs = self.configs.entry(*node).or_default();
+                    configs.push((*index, members.clone()));
+                }
             }
             EventKind::LogTruncate { node, from } => {
                 self.last_index.insert(*node, from.saturating_sub(1));
+                if let Some(configs) = self.configs.get_mut(node) {
+                    configs.retain(|&(i, _)| i < *from);
+                }
             }
             EventKind::Role { node, role, term } => {
                 self.end_reign(*node, t);
                 if *role == RoleKind::Leader {
+                    let member = self.voters(*node).is_none_or(|v| v.contains(node));
                     self.in_power.insert(*node, self.reigns.len() as u64);
                     self.reigns.push(Reign {
                         node: *node,
                         term: *term,
                         start: t,
                         end: None,
+                        member,
                     });
                 }
             }
@@ -157,7 +202,7 @@ impl LivenessWatch {
             let led = self
                 .reigns
                 .iter()
-                .any(|r| r.start <= window_end && r.end.is_none_or(|e| e >= heal));
+                .any(|r| r.member && r.start <= window_end && r.end.is_none_or(|e| e >= heal));
             if !led {
                 out.push(Violation {
                     property: Property::Liveness,

@@ -845,3 +845,86 @@ fn liveness_allows_for_the_backlog_at_the_heal() {
         "{stuck:#?}"
     );
 }
+
+/// Membership: progress is required from the configuration in force. A
+/// leader outside its own configuration (a removed server committing its
+/// removal) does not count; the backlog allowance looks at the voters only.
+#[test]
+fn liveness_judges_the_configuration_in_force() {
+    use super::liveness::CatchUp;
+    let leader = |time, node, term| {
+        at(
+            time,
+            EventKind::Role {
+                node,
+                role: RoleKind::Leader,
+                term,
+            },
+        )
+    };
+    let config = |time, node, index, members: &[NodeId]| {
+        at(
+            time,
+            EventKind::LogAppend {
+                node,
+                index,
+                entry: Entry {
+                    term: 1,
+                    data: EntryData::Config {
+                        members: members.to_vec(),
+                    },
+                },
+            },
+        )
+    };
+    // Node 4 is outside the initial configuration {1, 2, 3}: its reign does not count.
+    let mut w = LivenessWatch::new();
+    w.set_initial_members(&[1, 2, 3]);
+    w.set_final_heal(1_000);
+    w.observe(&leader(1_500, 4, 2));
+    assert_eq!(w.finish(5_000, 2_000).len(), 1);
+    w.observe(&leader(2_000, 1, 3));
+    assert!(w.finish(5_000, 2_000).is_empty());
+    // Node 1 removed itself ({2, 3} in force at node 1): its next reign does not count.
+    let mut w = LivenessWatch::new();
+    w.set_final_heal(1_000);
+    w.observe(&config(500, 1, 7, &[2, 3]));
+    w.observe(&leader(1_500, 1, 2));
+    assert_eq!(w.finish(5_000, 2_000).len(), 1);
+    // A truncated configuration entry no longer holds.
+    w.observe(&at(1_600, EventKind::LogTruncate { node: 1, from: 7 }));
+    w.observe(&leader(1_700, 1, 3));
+    assert!(w.finish(5_000, 2_000).is_empty());
+    // The allowance: nodes 4 and 5 are outside {1, 2, 3} and hold nothing;
+    // a majority of the voters holds 100 of 100, so nothing to ship (over
+    // every node, the median would be node 3's 90: 10 entries to ship).
+    let mut w = LivenessWatch::new();
+    w.set_initial_members(&[1, 2, 3]);
+    w.set_final_heal(1_000_000);
+    w.set_catch_up(CatchUp {
+        nodes: 5,
+        batch: 1,
+        round_trip: 50_000,
+    });
+    let invoke = at(
+        0,
+        EventKind::ClientInvoke {
+            client: 1,
+            seq: 1,
+            op: Op::Get { key: "k".into() },
+            to: 1,
+        },
+    );
+    w.observe(&invoke);
+    for (node, index) in [(1, 100), (2, 100), (3, 90)] {
+        w.observe(&config(10, node, index, &[1, 2, 3]));
+    }
+    w.observe(&leader(1_000_000, 1, 2));
+    let v = w.finish(1_000_000 + 3_000_000, 3_000_000);
+    assert_eq!(v.len(), 1);
+    assert!(
+        !v[0].explanation.contains("allowed"),
+        "{}",
+        v[0].explanation
+    );
+}

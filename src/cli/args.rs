@@ -138,6 +138,11 @@ pub struct ProductionArgs {
     /// entries, and a leader sends InstallSnapshot to followers behind it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub snapshot_every: Option<u64>,
+    /// Membership changes drawn from the seed: some seeds start with fewer
+    /// members than nodes, and the leader adds and removes servers now and
+    /// then (sweeps and `run --faults random|swarm`).
+    #[arg(long)]
+    pub membership: bool,
 }
 
 impl ProductionArgs {
@@ -152,6 +157,7 @@ impl ProductionArgs {
             drift_bound: self.drift_bound,
             snapshots: self.snapshots,
             snapshot_every: self.snapshot_every.unwrap_or(0),
+            membership: self.membership,
         }
     }
 }

@@ -161,9 +161,10 @@ impl RunOptions {
     /// Production faults are drawn with a random fault schedule (random or swarm).
     pub fn check_production(&self) -> Result<(), String> {
         let p = self.production;
-        if (p.pauses || p.drift || p.transfers || p.snapshots) && self.faults == Faults::None {
+        let drawn = p.pauses || p.drift || p.transfers || p.snapshots || p.membership;
+        if drawn && self.faults == Faults::None {
             return Err(
-                "--pauses, --drift, --transfers and --snapshots need --faults random or --faults swarm"
+                "--pauses, --drift, --transfers, --snapshots and --membership need --faults random or --faults swarm"
                     .into(),
             );
         }
@@ -277,6 +278,7 @@ pub fn production_flags(p: Production) -> String {
         (p.drift, " --drift"),
         (p.transfers, " --transfers"),
         (p.snapshots, " --snapshots"),
+        (p.membership, " --membership"),
     ] {
         if on {
             s.push_str(flag);

@@ -487,7 +487,7 @@ impl Node {
     pub fn force_timeout(&mut self, now: Time) {
         if matches!(self.role, Role::Leader { .. }) {
             self.reject(None, RejectReason::LeaderHasNoElectionTimer);
-        } else if !self.membership.is_voter(self.id) {
+        } else if self.sits_out_elections() {
             self.sit_out_election(now, true);
         } else {
             self.campaign(now);
@@ -545,7 +545,7 @@ impl Node {
             return Err(ProposeError::Transferring { to: t.to });
         }
         if !matches!(self.role, Role::Leader { .. }) {
-            let leader_hint = self.leader_hint();
+            let leader_hint = self.client_leader_hint();
             let reason = RejectReason::NotLeader {
                 client: command.client,
                 seq: command.seq,
@@ -571,7 +571,7 @@ impl Node {
     /// The election timer fired (or was forced): with PreVote, ask first;
     /// otherwise stand at once.
     fn campaign(&mut self, now: Time) {
-        if !self.membership.is_voter(self.id) {
+        if self.sits_out_elections() {
             return self.sit_out_election(now, false);
         }
         if self.config.pre_vote {
@@ -588,7 +588,7 @@ impl Node {
             votes: Votes::of(self.id),
         });
         self.reset_election_timer(now);
-        if self.is_majority(1) {
+        if self.is_majority(self.own_vote()) {
             return self.start_election(now, false);
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
@@ -671,7 +671,7 @@ impl Node {
             let term = self.current_term;
             return self.reject(Some(leader), RejectReason::RivalLeader { term });
         }
-        if !self.membership.is_voter(self.id) {
+        if self.sits_out_elections() {
             return self.sit_out_election(now, true);
         }
         self.start_election(now, true);
@@ -700,7 +700,9 @@ impl Node {
             votes: Votes::of(self.id),
         });
         self.reset_election_timer(now);
-        if self.is_majority(1) {
+        // Our own vote counts only if we are a voter (a removed server may
+        // stand while its removal is uncommitted, §4.2.2).
+        if self.is_majority(self.own_vote()) {
             self.become_leader(now);
             return;
         }

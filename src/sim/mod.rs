@@ -12,6 +12,7 @@ pub mod harness;
 pub mod history;
 pub mod inflight;
 pub mod lifetimes;
+pub mod membership_draw;
 pub mod network;
 pub mod observers;
 pub mod production;

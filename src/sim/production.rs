@@ -10,6 +10,7 @@ use crate::raft::{Config as RaftConfig, NodeId, ReadMode, Time};
 use crate::rng::Rng;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::config::MS;
+use crate::sim::membership_draw;
 
 /// Which production switches are on, and which production faults a swarm draws.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,6 +33,10 @@ pub struct Production {
     pub snapshots: bool,
     /// Log compaction at this many applied entries (0 = not fixed).
     pub snapshot_every: u64,
+    /// Membership changes: some seeds start with fewer members than nodes,
+    /// and the leader is asked to add or remove a server now and then
+    /// (drawn from their own stream, see [`crate::sim::membership_draw`]).
+    pub membership: bool,
 }
 
 impl Production {
@@ -47,6 +52,11 @@ impl Production {
             drift_bound: None,
             snapshots: true,
             snapshot_every: 0,
+            // Not yet: with log compaction, a configuration entry compacted
+            // away is lost (a snapshot records the cluster, not the
+            // configuration in force), and `--membership --snapshots` sweeps
+            // break Committed-by-majority and Leader Completeness.
+            membership: false,
         }
     }
 
@@ -82,6 +92,16 @@ impl Production {
             thresholds[rng.range(0, thresholds.len() as u64) as usize]
         } else {
             0
+        }
+    }
+
+    /// The initial configuration of `seed` with `membership` on (empty, i.e.
+    /// every node, otherwise or when the seed starts with every node).
+    pub fn initial_members(&self, seed: u64, nodes: usize) -> Vec<NodeId> {
+        if self.membership {
+            membership_draw::initial_members(seed, nodes)
+        } else {
+            Vec::new()
         }
     }
 
@@ -125,6 +145,13 @@ impl Production {
             while t < heal_at {
                 push(t, Action::Transfer { to: pick(&mut rng) });
                 t += rng.range(mean_gap / 2, mean_gap * 3 / 2 + 1);
+            }
+        }
+        if self.membership {
+            // Last, and from its own stream: the draws above do not move.
+            let initial = self.initial_members(seed, nodes);
+            for (time, action) in membership_draw::changes(seed, nodes, &initial, heal_at) {
+                push(time, action);
             }
         }
         // Resumes were drawn ahead of later pauses: time order (stable).

@@ -123,7 +123,7 @@ impl SwarmPlan {
             clients,
             bugs,
             initial_state: Vec::new(),
-            initial_members: Vec::new(),
+            initial_members: production.initial_members(seed, nodes),
         };
         let heal_at = duration.saturating_sub(HEAL_PHASE);
         let reactions = Reactions {

@@ -52,6 +52,7 @@ impl SweepConfig {
         };
         self.production.apply(&mut sim.raft);
         sim.raft.snapshot_threshold = self.production.snapshot_threshold(seed);
+        sim.initial_members = self.production.initial_members(seed, self.nodes);
         sim
     }
 

@@ -401,7 +401,8 @@ impl World {
     // ----- Observers -------------------------------------------------------------
 
     /// Starts judging liveness with `watch` (sweeps).
-    pub fn set_observer_liveness(&mut self, watch: LivenessWatch) {
+    pub fn set_observer_liveness(&mut self, mut watch: LivenessWatch) {
+        watch.set_initial_members(&self.config.initial_members);
         self.observers.watch_liveness(watch);
     }
 

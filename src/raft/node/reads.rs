@@ -18,7 +18,7 @@ impl Node {
     /// entry of its term and applied up to the read index.
     pub fn read(&mut self, now: Time, command: Command) -> Result<(), ProposeError> {
         if !matches!(self.role, Role::Leader { .. }) {
-            let leader_hint = self.leader_hint();
+            let leader_hint = self.client_leader_hint();
             let reason = RejectReason::NotLeaderForRead {
                 client: command.client,
                 seq: command.seq,

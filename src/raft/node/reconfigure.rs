@@ -169,6 +169,30 @@ impl Node {
         removed
     }
 
+    /// Whether this node stays out of elections: it is outside the
+    /// configuration in force *and* that configuration is committed. While
+    /// the entry that removed it is uncommitted it still stands (without
+    /// counting its own vote), as it may be needed to commit that entry
+    /// (§4.2.2): a removed leader deposed before its removal committed, whose
+    /// longer log no other member would vote past, would otherwise leave
+    /// the cluster without a leader for ever.
+    pub(super) fn sits_out_elections(&self) -> bool {
+        !self.membership.is_voter(self.id) && self.membership.index() <= self.commit_index
+    }
+
+    /// The leader a client is pointed to: none from a server that sits
+    /// elections out. Nobody replicates to it, so the leader it last heard
+    /// from may have lost power long ago, and a client following its hint
+    /// would cycle through the same few nodes for ever (random seed 976 of
+    /// `sweep --membership`).
+    pub(super) fn client_leader_hint(&self) -> Option<NodeId> {
+        if self.sits_out_elections() {
+            None
+        } else {
+            self.leader_hint()
+        }
+    }
+
     /// A server outside the configuration in force does not stand: its
     /// election timer starts over (silently: it fires all the time; a person's
     /// forced timeout or a TimeoutNow is answered with a `not_a_voter` rejection).
@@ -184,8 +208,11 @@ impl Node {
     }
 
     /// A RequestVote (not a transfer's) from a node outside our configuration
-    /// is ignored, its term not adopted: a removed server must not disrupt the
-    /// cluster (§4.2.3). Returns whether `msg` was ignored.
+    /// is ignored, its term not adopted, once that configuration is committed
+    /// here: a removed server must not disrupt the cluster (§4.2.3). While it
+    /// is uncommitted the candidate may be the removed leader, the one holding
+    /// the entries needed to commit it (§4.2.2): it is answered as any
+    /// candidate. Returns whether `msg` was ignored.
     pub(super) fn ignores_non_voter_campaign(&mut self, msg: &Message) -> bool {
         let campaign = matches!(
             msg.body,
@@ -194,7 +221,8 @@ impl Node {
                 ..
             } | MessageBody::PreVote { .. }
         );
-        if !campaign || self.membership.is_voter(msg.from) {
+        let committed = self.membership.index() <= self.commit_index;
+        if !campaign || self.membership.is_voter(msg.from) || !committed {
             return false;
         }
         let reason = RejectReason::NotAVoter {
