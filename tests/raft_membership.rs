@@ -716,3 +716,125 @@ fn membership_steps_are_traced_as_documented() {
         r#"{"time":1210000,"event":"membership","node":1,"step":{"step":"config_in_force","index":7,"members":[1,2,3,4]}}"#
     );
 }
+
+// ----- A snapshot carries the configuration it covers (§5.1) ---------------------------
+
+fn snapshot(last_index: u64, members: &[NodeId]) -> raft_playground::raft::snapshot::Snapshot {
+    raft_playground::raft::snapshot::Snapshot {
+        last_index,
+        last_term: 1,
+        state: raft_playground::kv::KvStore::default(),
+        members: members.to_vec(),
+    }
+}
+
+/// Found by `sweep --snapshots --membership` (random seeds 18 and 49): a
+/// snapshot recorded the whole cluster, and a node whose configuration entry
+/// was compacted away fell back to the initial configuration, so it counted
+/// majorities against a stale one (Leader Completeness and Committed by a
+/// majority broke). A snapshot now records the configuration in force at its
+/// last index, and a node takes it from there: when it compacts its own log,
+/// when it restarts from a compacted log, and when it installs one.
+#[test]
+fn a_snapshot_records_the_configuration_in_force_and_a_node_uses_it() {
+    use raft_playground::raft::PersistOp;
+    // Compacting its own log: {1, 2, 3} of the cluster 1..4, index 2, applied.
+    let log = Log::from_entries(vec![
+        Entry::noop(1),
+        config_entry(1, &[1, 2, 3]),
+        Entry::noop(1),
+    ]);
+    let mut n = node(3, &[1, 2, 3, 4], log);
+    let mut commit = append(1, 3, 1, (3, 1), vec![]);
+    if let MessageBody::AppendEntries { leader_commit, .. } = &mut commit.body {
+        *leader_commit = 3;
+    }
+    n.step(1, commit);
+    let _ = n.take_ready();
+    n.take_snapshot(raft_playground::kv::KvStore::default());
+    let taken = n.take_ready().persist.into_iter().find_map(|op| match op {
+        PersistOp::Snapshot { snapshot } => Some(snapshot),
+        _ => None,
+    });
+    assert_eq!(
+        taken.expect("a snapshot").members,
+        vec![1, 2, 3],
+        "not the whole cluster"
+    );
+    assert_eq!(n.membership().voters(), &[1, 2, 3]);
+
+    // Restarting from a compacted log whose configuration entry is gone.
+    let mut log = Log::new();
+    log.compact(snapshot(5, &[1, 2, 3]));
+    let n = node(4, &[1, 2, 3, 4], log);
+    assert_eq!(
+        n.membership().voters(),
+        &[1, 2, 3],
+        "the snapshot's, not the initial one"
+    );
+    assert_eq!(n.membership().index(), 5);
+
+    // Installing one over a log that never saw the change.
+    let mut n = node(2, &[1, 2, 3, 4], Log::from_entries(vec![Entry::noop(1)]));
+    assert_eq!(n.membership().voters(), &[1, 2, 3, 4]);
+    n.step(
+        1,
+        Message {
+            from: 1,
+            to: 2,
+            term: 1,
+            body: MessageBody::InstallSnapshot {
+                snapshot: snapshot(5, &[1, 2, 3]),
+            },
+        },
+    );
+    assert_eq!(n.membership().voters(), &[1, 2, 3]);
+    assert!(
+        n.take_ready()
+            .events
+            .contains(&NodeEvent::Membership(MembershipEvent::ConfigInForce {
+                index: 5,
+                members: vec![1, 2, 3]
+            })),
+        "the checker and the page learn it from this event"
+    );
+}
+
+/// §4.2.3: a voter that heard from a current leader within the minimum
+/// election timeout ignores a removed server's campaign even while its
+/// configuration is not known to be committed (after a restart its commit
+/// index is 0). Found by swarm seed 17443 of `sweep --swarm --membership`: a
+/// restarted member took a removed server's ever higher terms and deposed
+/// leader after leader. Once the leader is silent for that long, the campaign
+/// is answered again (the candidate may hold entries needed, §4.2.2).
+#[test]
+fn a_voter_that_hears_its_leader_ignores_a_removed_servers_campaign() {
+    let log = Log::from_entries(vec![Entry::noop(1), config_entry(1, &[2, 3])]);
+    let mut n = node(2, &[1, 2, 3], log);
+    assert_eq!(
+        n.commit_index(),
+        0,
+        "restarted: the change is not known to be committed"
+    );
+    n.step(10, append(3, 2, 1, (2, 1), vec![])); // leader 3's heartbeat
+    let _ = n.take_ready();
+    let request_vote = |term| Message {
+        from: 1,
+        to: 2,
+        term,
+        body: MessageBody::RequestVote {
+            last_log_index: 2,
+            last_log_term: 1,
+            transfer: false,
+        },
+    };
+    n.step(11, request_vote(2));
+    assert_eq!(n.current_term(), 1, "ignored: its term is not adopted");
+    let later = 10 + Config::default().election_timeout_min + 1;
+    n.step(later, request_vote(3));
+    assert_eq!(
+        n.current_term(),
+        3,
+        "the leader is silent: answered as any candidate"
+    );
+}

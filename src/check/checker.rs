@@ -296,6 +296,13 @@ impl Checker {
                 term,
                 digest,
             } => self.on_snapshot(&mut out, t, *node, *index, *term, *digest),
+            // The configuration in force changed otherwise than by an append
+            // or a truncation the checker sees entry by entry: a snapshot
+            // installed over the log carries its own.
+            EventKind::Membership {
+                node,
+                step: crate::raft::MembershipEvent::ConfigInForce { index, members },
+            } => self.configs.in_force_now(*node, *index, members),
             EventKind::SnapshotRestore {
                 node,
                 index,

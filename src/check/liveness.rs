@@ -39,7 +39,7 @@
 use crate::event::describe::millis;
 use crate::event::{Event, EventKind, Property, Violation};
 use crate::kv::ClientId;
-use crate::raft::{EntryData, LogIndex, NodeId, RoleKind, Term, Time};
+use crate::raft::{EntryData, LogIndex, MembershipEvent, NodeId, RoleKind, Term, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One stretch of leadership.
@@ -158,6 +158,20 @@ impl LivenessWatch {
                 if let Some(configs) = self.configs.get_mut(node) {
                     configs.retain(|&(i, _)| i < *from);
                 }
+            }
+            // A configuration in force not seen entry by entry (a snapshot
+            // installed over the log): see `Checker`'s `in_force_now`.
+            EventKind::Membership {
+                node,
+                step: MembershipEvent::ConfigInForce { index, members },
+            } => {
+                let configs = self.configs.entry(*node).or_default();
+                configs.retain(|&(i, _)| i < *index);
+                configs.push((*index, members.clone()));
+            }
+            EventKind::Snapshot { node, index, .. } => {
+                let last = self.last_index.entry(*node).or_default();
+                *last = (*last).max(*index);
             }
             EventKind::Role { node, role, term } => {
                 self.end_reign(*node, t);

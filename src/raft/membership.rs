@@ -233,17 +233,18 @@ impl Membership {
         self.rescan(log, from.saturating_sub(1))
     }
 
+    /// The whole log (or its snapshot) changed under us: after a snapshot was
+    /// installed, the configuration in force is the last one the log or the
+    /// snapshot holds. Returns whether the configuration in force changed.
+    pub fn after_install(&mut self, log: &Log) -> bool {
+        self.rescan(log, log.last_index())
+    }
+
     /// Finds the last configuration entry at or before `upto`.
     fn rescan(&mut self, log: &Log, upto: LogIndex) -> bool {
-        let mut found = (0, self.initial.clone());
-        for i in (1..=upto).rev() {
-            if let Some(EntryData::Config { members }) = log.get(i).map(|e| &e.data) {
-                found = (i, sorted(members.clone()));
-                break;
-            }
-        }
-        self.index = found.0;
-        let old = std::mem::replace(&mut self.voters, found.1);
+        let (index, members) = config_at(log, &self.initial, upto);
+        self.index = index;
+        let old = std::mem::replace(&mut self.voters, members);
         old != self.voters
     }
 
@@ -345,6 +346,24 @@ impl Membership {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// The configuration as of index `upto` of `log`: `(index of its entry,
+/// members)`. The last configuration entry at or before `upto` that the log
+/// still holds; below the log's first entry, the one its snapshot recorded
+/// (dissertation §5.1: a snapshot carries the latest configuration it covers,
+/// because the entry itself is compacted away; its index stands for the
+/// entry's); with neither, `initial` at index 0.
+pub fn config_at(log: &Log, initial: &[NodeId], upto: LogIndex) -> (LogIndex, Vec<NodeId>) {
+    for i in (log.offset() + 1..=upto).rev() {
+        if let Some(EntryData::Config { members }) = log.get(i).map(|e| &e.data) {
+            return (i, sorted(members.clone()));
+        }
+    }
+    match log.snapshot() {
+        Some(s) if s.last_index <= upto => (s.last_index, sorted(s.members.clone())),
+        _ => (0, sorted(initial.to_vec())),
     }
 }
 

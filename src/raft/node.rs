@@ -265,7 +265,7 @@ impl Node {
             return;
         }
         let kind = RaftMessageKind::of(&msg.body);
-        if self.ignores_non_voter_campaign(&msg) {
+        if self.ignores_non_voter_campaign(now, &msg) {
             return;
         }
         // Messages that must not make us adopt their higher term.
@@ -679,7 +679,7 @@ impl Node {
 
     /// The leader this follower heard from within the minimum election timeout
     /// (by its own clock), if any; a leader counts itself.
-    fn leader_in_lease(&self, now: Time) -> Option<NodeId> {
+    pub(super) fn leader_in_lease(&self, now: Time) -> Option<NodeId> {
         match self.role {
             Role::Leader { .. } => Some(self.id),
             Role::Follower {

@@ -16,8 +16,10 @@ pub struct Snapshot {
     pub last_term: Term,
     /// The state machine after applying `1..=last_index`, client sessions included.
     pub state: KvStore,
-    /// The configuration as of `last_index`: today the fixed member list.
-    /// Membership change (a configuration in the log) restores it from here.
+    /// The configuration in force as of `last_index` (§5.1): the members of
+    /// the last configuration entry it covers, or the initial configuration.
+    /// A node whose log starts after the snapshot uses it until a later
+    /// configuration entry (see `membership::config_at`).
     pub members: Vec<NodeId>,
 }
 

@@ -50,6 +50,16 @@ impl Configs {
         }
     }
 
+    /// `node` reports the configuration of `index` in force (a node reports
+    /// every change; after an append or a truncation this changes nothing,
+    /// after a snapshot install it is the snapshot's configuration, whose
+    /// entry the node's log no longer holds).
+    pub(super) fn in_force_now(&mut self, node: NodeId, index: LogIndex, members: &[NodeId]) {
+        let entries = self.logs.entry(node).or_default();
+        entries.retain(|&(i, _)| i < index);
+        entries.push((index, members.to_vec()));
+    }
+
     /// The configuration in force at `node` (the initial one: `None` if every node).
     fn in_force(&self, node: NodeId) -> Option<&[NodeId]> {
         match self.logs.get(&node).and_then(|e| e.last()) {

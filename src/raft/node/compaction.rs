@@ -6,6 +6,7 @@
 
 use super::{Node, Role};
 use crate::kv::KvStore;
+use crate::raft::membership::config_at;
 use crate::raft::message::MessageBody;
 use crate::raft::ready::{NodeEvent, PersistOp};
 use crate::raft::reject::{RaftMessageKind, RejectReason};
@@ -37,11 +38,13 @@ impl Node {
             .log
             .term_at(index)
             .expect("an applied entry is in the log");
+        // The configuration as of `index` (its entry may be compacted away now).
+        let (_, members) = config_at(&self.log, self.membership.initial(), index);
         let snapshot = Snapshot {
             last_index: index,
             last_term,
             state,
-            members: self.members.clone(),
+            members,
         };
         self.log.compact(snapshot.clone());
         self.ready.persist.push(PersistOp::Snapshot { snapshot });
@@ -130,6 +133,10 @@ impl Node {
                 commit_index: index,
             });
             self.ready.restore = Some(snapshot);
+            // The snapshot's configuration replaces whatever our old log held.
+            if self.membership.after_install(&self.log) {
+                self.configuration_changed();
+            }
         }
         let match_index = self.commit_index;
         self.send(leader, MessageBody::InstallSnapshotReply { match_index });

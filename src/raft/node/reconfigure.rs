@@ -209,11 +209,15 @@ impl Node {
 
     /// A RequestVote (not a transfer's) from a node outside our configuration
     /// is ignored, its term not adopted, once that configuration is committed
-    /// here: a removed server must not disrupt the cluster (§4.2.3). While it
-    /// is uncommitted the candidate may be the removed leader, the one holding
-    /// the entries needed to commit it (§4.2.2): it is answered as any
-    /// candidate. Returns whether `msg` was ignored.
-    pub(super) fn ignores_non_voter_campaign(&mut self, msg: &Message) -> bool {
+    /// here, or while we heard from a current leader within the minimum
+    /// election timeout: a removed server must not disrupt the cluster
+    /// (§4.2.3). While the configuration is uncommitted and no leader is heard
+    /// the candidate may be the removed leader, the one holding the entries
+    /// needed to commit it (§4.2.2): it is answered as any candidate. (Without
+    /// the lease rule a restarted voter, its commit index back to 0, took a
+    /// removed server's ever higher terms and deposed leader after leader:
+    /// swarm seed 17443.) Returns whether `msg` was ignored.
+    pub(super) fn ignores_non_voter_campaign(&mut self, now: Time, msg: &Message) -> bool {
         let campaign = matches!(
             msg.body,
             MessageBody::RequestVote {
@@ -221,8 +225,11 @@ impl Node {
                 ..
             } | MessageBody::PreVote { .. }
         );
+        if !campaign || self.membership.is_voter(msg.from) {
+            return false;
+        }
         let committed = self.membership.index() <= self.commit_index;
-        if !campaign || self.membership.is_voter(msg.from) || !committed {
+        if !committed && self.leader_in_lease(now).is_none() {
             return false;
         }
         let reason = RejectReason::NotAVoter {
