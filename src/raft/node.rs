@@ -753,7 +753,14 @@ impl Node {
                 self.voted_for = Some(candidate);
                 self.persist_hard_state(); // before the reply below is sent
             }
-            self.reset_election_timer(now);
+            // A vote for a server outside our configuration (one standing while
+            // its removal is uncommitted, §4.2.2) does not hold our own election
+            // back: it may not win, and a voter answering such campaigns in
+            // turn would never stand itself (swarm seed 80922: a voter kept
+            // granting a removed server and never timed out, no leader for 4 s).
+            if self.membership.is_voter(candidate) {
+                self.reset_election_timer(now);
+            }
         }
         self.send(candidate, MessageBody::RequestVoteReply { vote_granted });
     }
@@ -1042,9 +1049,11 @@ impl Node {
         }
         if new_commit > self.commit_index {
             self.advance_commit(new_commit);
-            self.forget_removed_followers();
-            // Tell followers promptly so they can apply too.
+            // Tell followers promptly so they can apply too; a follower this
+            // commit removes hears it once more, so it learns its removal is
+            // committed and sits elections out (§4.2.3), before it is forgotten.
             self.broadcast_append_entries();
+            self.forget_removed_followers();
         }
     }
 
