@@ -838,3 +838,39 @@ fn a_voter_that_hears_its_leader_ignores_a_removed_servers_campaign() {
         "the leader is silent: answered as any candidate"
     );
 }
+
+/// A vote granted to a server outside the voter's configuration (standing
+/// while that configuration is uncommitted, §4.2.2) does not hold the voter's
+/// own election back, as a vote for a voter does. Swarm seed 80922 of
+/// `sweep --swarm --membership`: a voter kept granting a removed server that
+/// could not win, reset its timer each time, never stood itself, and the
+/// cluster had no leader for 4 s.
+#[test]
+fn a_vote_for_a_server_outside_the_configuration_keeps_the_voters_timer() {
+    let log = Log::from_entries(vec![Entry::noop(1), config_entry(1, &[2, 3])]);
+    let mut n = node(2, &[1, 2, 3], log);
+    let deadline = n.election_deadline();
+    let request_vote = |from, term| Message {
+        from,
+        to: 2,
+        term,
+        body: MessageBody::RequestVote {
+            last_log_index: 2,
+            last_log_term: 1,
+            transfer: false,
+        },
+    };
+    n.step(5, request_vote(1, 2));
+    assert_eq!(
+        n.voted_for(),
+        Some(1),
+        "granted: node 1 may hold entries needed"
+    );
+    assert_eq!(n.election_deadline(), deadline, "but our own timer runs on");
+    n.step(6, request_vote(3, 3));
+    assert_eq!(n.voted_for(), Some(3));
+    assert!(
+        n.election_deadline() > deadline,
+        "a vote for a voter resets it"
+    );
+}
